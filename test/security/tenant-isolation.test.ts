@@ -1,0 +1,190 @@
+// A user of one school can never read or change a row of another school or trust, through any
+// endpoint. The routes are taken from the OpenAPI document, so a new endpoint is covered the day it
+// is added; a path parameter this test does not know fails the test until it is taught.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import type { Role } from '../../src/platform/auth/roles.ts';
+import { newId } from '../../src/platform/ids.ts';
+import { buildPerson, buildPupil, buildSchool, buildTrust, buildUser, type Signed, signIn, totpNow } from '../../src/platform/testing/factories.ts';
+import { type TestHaven, testHaven } from '../../src/platform/testing/harness.ts';
+
+let h: TestHaven;
+const TOTP = 'JBSWY3DPEHPK3PXP';
+
+type Side = {
+  trustId: string;
+  schoolId: string;
+  pupilId: string;
+  parentId: string;
+  staffId: string;
+  assignmentId: string;
+  tokenId: string;
+  importId: string;
+  secrets: string[];
+};
+
+async function side(trustName: string, schoolName: string, otherSchool?: string): Promise<Side & { admin: Awaited<ReturnType<typeof buildUser>> }> {
+  const trust = await buildTrust(h.db, trustName);
+  const school = await buildSchool(h.db, trust.id, schoolName);
+  if (otherSchool) await buildSchool(h.db, trust.id, otherSchool);
+  const pupil = await buildPupil(h.db, trust.id, school.id, { given_name: `${schoolName}Pupil`, family_name: 'Zed' });
+  const parent = await buildPerson(h.db, trust.id, { kind: 'parent', school_id: school.id, given_name: `${schoolName}Parent`, email: `${schoolName.toLowerCase()}.parent@example.test` });
+  await h.db.insertInto('pupil_parents').values({ trust_id: trust.id, pupil_id: pupil.id, parent_id: parent.id }).execute();
+  const staff = await buildPerson(h.db, trust.id, { kind: 'staff', school_id: school.id, given_name: `${schoolName}Teacher`, email: `${schoolName.toLowerCase()}.teacher@example.test` });
+  const assignmentId = newId();
+  await h.db.insertInto('role_assignments').values({ trust_id: trust.id, id: assignmentId, person_id: staff.id, role: 'dsl', school_id: school.id }).execute();
+  const admin = await buildUser(h.db, trust.id, null, ['trust_admin'], { totpSecret: TOTP });
+  // Made through the API as that trust's own administrator, so the rows are real.
+  const s = await signIn(h.app, admin.email, { totp: totpNow(TOTP, h.clock.now()) });
+  const token = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/tokens',
+    headers: s.headers,
+    payload: { name: 'isolation', scopes: ['people:read'], days: 30 },
+  });
+  const tokenBody = token.statusCode < 300 ? (token.json() as { id?: string; token?: string }) : {};
+  const imp = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/schools/${school.id}/imports`,
+    headers: s.headers,
+    payload: { kind: 'pupils', filename: 'p.csv', csv: 'UPN,Legal Surname,Legal Forename,DOB,Year,Reg\nA123456789012,Smith,Ada,04/03/2017,4,4B\n' },
+  });
+  const importBody = imp.statusCode < 300 ? (imp.json() as { importId?: string }) : {};
+  return {
+    admin,
+    trustId: trust.id,
+    schoolId: school.id,
+    pupilId: pupil.id,
+    parentId: parent.id,
+    staffId: staff.id,
+    assignmentId,
+    tokenId: tokenBody.id ?? newId(),
+    importId: importBody.importId ?? newId(),
+    secrets: [pupil.id, parent.id, staff.id, `${schoolName}Pupil`, `${schoolName}Parent`, `${schoolName}Teacher`, school.id, trust.id, trustName],
+  };
+}
+
+let A: Awaited<ReturnType<typeof side>>;
+let B: Awaited<ReturnType<typeof side>>;
+
+before(async () => {
+  h = await testHaven();
+  A = await side('Alpha Trust', 'Alphaschool', 'Alphasecond');
+  B = await side('Bravo Trust', 'Bravoschool');
+});
+after(() => h.close());
+
+const paramValue = (target: Side, name: string): string => {
+  const map: Record<string, string> = {
+    schoolId: target.schoolId,
+    personId: target.pupilId,
+    pupilId: target.pupilId,
+    parentId: target.parentId,
+    assignmentId: target.assignmentId,
+    tokenId: target.tokenId,
+    importId: target.importId,
+    trustId: target.trustId,
+  };
+  const v = map[name];
+  if (!v) throw new Error(`The isolation test does not know the path parameter {${name}}: teach it in paramValue().`);
+  return v;
+};
+
+const bodyFor = (target: Side): Record<string, unknown> => ({
+  personId: target.staffId,
+  pupilId: target.pupilId,
+  parentId: target.parentId,
+  schoolId: target.schoolId,
+  trustId: target.trustId,
+  role: 'dsl',
+  kind: 'staff',
+  givenName: 'Mallory',
+  familyName: 'Intruder',
+  email: 'mallory@example.test',
+  name: 'intrusion',
+  filename: 'x.csv',
+  csv: 'Staff Code,Surname,Forename\nZZZ,Intruder,Mallory\n',
+  mapping: {},
+  markLeavers: true,
+  scopes: ['people:read', 'people:write'],
+  days: 1,
+  relationship: 'parent',
+  parentalResponsibility: true,
+});
+
+async function snapshot(trustId: string): Promise<string> {
+  const tables = ['schools', 'people', 'pupil_parents', 'role_assignments', 'api_tokens', 'audit_events'];
+  const parts: string[] = [];
+  for (const t of tables) {
+    const r = await sql<{ h: string }>`SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${sql.table(t)} x WHERE trust_id = ${trustId}`.execute(h.db);
+    parts.push(`${t}:${r.rows[0]?.h}`);
+  }
+  return parts.join(' ');
+}
+
+type Route = { method: string; path: string };
+async function routes(): Promise<Route[]> {
+  const doc = (await h.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+  const out: Route[] = [];
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(ops)) if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) out.push({ method: method.toUpperCase(), path });
+  }
+  return out;
+}
+
+async function attack(who: Signed, target: Side, extraForbidden: string[] = []) {
+  const before = await snapshot(target.trustId);
+  const all = await routes();
+  assert.ok(all.length >= 10, 'the API has its routes');
+  const leaks: string[] = [];
+  const allowed: string[] = [];
+  for (const r of all) {
+    if (r.path.startsWith('/api/v1/auth/')) continue; // own-account endpoints: no record of anyone else
+    const hasParams = r.path.includes('{');
+    const url = r.path.replace(/\{(\w+)\}/g, (_, name: string) => paramValue(target, name));
+    const res = await h.app.inject({
+      method: r.method as 'GET',
+      url,
+      headers: who.headers,
+      ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { payload: bodyFor(target) }),
+    });
+    assert.ok(res.statusCode < 500, `${r.method} ${r.path} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
+    if (hasParams && res.statusCode < 300) allowed.push(`${r.method} ${r.path} → ${res.statusCode}`);
+    for (const secret of [...target.secrets, ...extraForbidden]) {
+      if (res.body.includes(secret)) leaks.push(`${r.method} ${r.path} shows ${secret}`);
+    }
+  }
+  assert.deepEqual(allowed, [], 'no endpoint accepts another school’s record');
+  assert.deepEqual(leaks, [], 'no endpoint shows another school’s data');
+  assert.equal(await snapshot(target.trustId), before, 'nothing of the other side changed');
+}
+
+test('a trust administrator of trust A cannot read or change anything of trust B', async () => {
+  const s = await signIn(h.app, A.admin.email, { totp: totpNow(TOTP, h.clock.now()) });
+  await attack(s, B);
+});
+
+test('every role of school A, one at a time, cannot reach trust B', async () => {
+  const roles: Role[] = ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'network_manager', 'teacher', 'office', 'online_safety_governor'];
+  for (const role of roles) {
+    const user = await buildUser(h.db, A.trustId, A.schoolId, [role]);
+    await h.db.updateTable('accounts').set({ totp_secret: TOTP, totp_enabled_at: new Date() }).where('id', '=', user.accountId).execute();
+    const s = await signIn(h.app, user.email, { totp: totpNow(TOTP, h.clock.now()) });
+    await attack(s, B);
+  }
+});
+
+test("a headteacher of one school cannot reach a sister school's pupils in the same trust", async () => {
+  const second = await h.db.selectFrom('schools').select('id').where('trust_id', '=', A.trustId).where('name', '=', 'Alphasecond').executeTakeFirstOrThrow();
+  const pupil = await buildPupil(h.db, A.trustId, second.id, { given_name: 'Sisterpupil' });
+  const head = await buildUser(h.db, A.trustId, A.schoolId, ['headteacher'], { totpSecret: TOTP });
+  const s = await signIn(h.app, head.email, { totp: totpNow(TOTP, h.clock.now()) });
+  for (const url of [`/api/v1/schools/${second.id}/people`, `/api/v1/people/${pupil.id}`, `/api/v1/schools/${second.id}/role-holders`]) {
+    const res = await h.app.inject({ url, headers: s.headers });
+    assert.ok([403, 404].includes(res.statusCode), `${url} → ${res.statusCode}`);
+    assert.doesNotMatch(res.body, /Sisterpupil/);
+  }
+  const roleChange = await h.app.inject({ method: 'POST', url: `/api/v1/schools/${second.id}/roles`, headers: s.headers, payload: { personId: pupil.id, role: 'dsl' } });
+  assert.ok([403, 404].includes(roleChange.statusCode), `role change → ${roleChange.statusCode}`);
+});
