@@ -6,7 +6,16 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Role } from '../../src/platform/auth/roles.ts';
 import { newId } from '../../src/platform/ids.ts';
-import { buildPerson, buildPupil, buildSchool, buildTrust, buildUser, type Signed, signIn, totpNow } from '../../src/platform/testing/factories.ts';
+import {
+  buildPerson,
+  buildPupil,
+  buildSchool,
+  buildTrust,
+  buildUser,
+  type Signed,
+  signIn,
+  totpNow,
+} from '../../src/platform/testing/factories.ts';
 import { type TestHaven, testHaven } from '../../src/platform/testing/harness.ts';
 
 let h: TestHaven;
@@ -24,16 +33,33 @@ type Side = {
   secrets: string[];
 };
 
-async function side(trustName: string, schoolName: string, otherSchool?: string): Promise<Side & { admin: Awaited<ReturnType<typeof buildUser>> }> {
+async function side(
+  trustName: string,
+  schoolName: string,
+  otherSchool?: string,
+): Promise<Side & { admin: Awaited<ReturnType<typeof buildUser>> }> {
   const trust = await buildTrust(h.db, trustName);
   const school = await buildSchool(h.db, trust.id, schoolName);
   if (otherSchool) await buildSchool(h.db, trust.id, otherSchool);
   const pupil = await buildPupil(h.db, trust.id, school.id, { given_name: `${schoolName}Pupil`, family_name: 'Zed' });
-  const parent = await buildPerson(h.db, trust.id, { kind: 'parent', school_id: school.id, given_name: `${schoolName}Parent`, email: `${schoolName.toLowerCase()}.parent@example.test` });
+  const parent = await buildPerson(h.db, trust.id, {
+    kind: 'parent',
+    school_id: school.id,
+    given_name: `${schoolName}Parent`,
+    email: `${schoolName.toLowerCase()}.parent@example.test`,
+  });
   await h.db.insertInto('pupil_parents').values({ trust_id: trust.id, pupil_id: pupil.id, parent_id: parent.id }).execute();
-  const staff = await buildPerson(h.db, trust.id, { kind: 'staff', school_id: school.id, given_name: `${schoolName}Teacher`, email: `${schoolName.toLowerCase()}.teacher@example.test` });
+  const staff = await buildPerson(h.db, trust.id, {
+    kind: 'staff',
+    school_id: school.id,
+    given_name: `${schoolName}Teacher`,
+    email: `${schoolName.toLowerCase()}.teacher@example.test`,
+  });
   const assignmentId = newId();
-  await h.db.insertInto('role_assignments').values({ trust_id: trust.id, id: assignmentId, person_id: staff.id, role: 'dsl', school_id: school.id }).execute();
+  await h.db
+    .insertInto('role_assignments')
+    .values({ trust_id: trust.id, id: assignmentId, person_id: staff.id, role: 'dsl', school_id: school.id })
+    .execute();
   const admin = await buildUser(h.db, trust.id, null, ['trust_admin'], { totpSecret: TOTP });
   // Made through the API as that trust's own administrator, so the rows are real.
   const s = await signIn(h.app, admin.email, { totp: totpNow(TOTP, h.clock.now()) });
@@ -48,7 +74,11 @@ async function side(trustName: string, schoolName: string, otherSchool?: string)
     method: 'POST',
     url: `/api/v1/schools/${school.id}/imports`,
     headers: s.headers,
-    payload: { kind: 'pupils', filename: 'p.csv', csv: 'UPN,Legal Surname,Legal Forename,DOB,Year,Reg\nA123456789012,Smith,Ada,04/03/2017,4,4B\n' },
+    payload: {
+      kind: 'pupils',
+      filename: 'p.csv',
+      csv: 'UPN,Legal Surname,Legal Forename,DOB,Year,Reg\nA123456789012,Smith,Ada,04/03/2017,4,4B\n',
+    },
   });
   const importBody = imp.statusCode < 300 ? (imp.json() as { importId?: string }) : {};
   return {
@@ -61,7 +91,17 @@ async function side(trustName: string, schoolName: string, otherSchool?: string)
     assignmentId,
     tokenId: tokenBody.id ?? newId(),
     importId: importBody.importId ?? newId(),
-    secrets: [pupil.id, parent.id, staff.id, `${schoolName}Pupil`, `${schoolName}Parent`, `${schoolName}Teacher`, school.id, trust.id, trustName],
+    secrets: [
+      pupil.id,
+      parent.id,
+      staff.id,
+      `${schoolName}Pupil`,
+      `${schoolName}Parent`,
+      `${schoolName}Teacher`,
+      school.id,
+      trust.id,
+      trustName,
+    ],
   };
 }
 
@@ -117,7 +157,11 @@ async function snapshot(trustId: string): Promise<string> {
   const tables = ['schools', 'people', 'pupil_parents', 'role_assignments', 'api_tokens', 'audit_events'];
   const parts: string[] = [];
   for (const t of tables) {
-    const r = await sql<{ h: string }>`SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${sql.table(t)} x WHERE trust_id = ${trustId}`.execute(h.db);
+    const r = await sql<{
+      h: string;
+    }>`SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${sql.table(t)} x WHERE trust_id = ${trustId}`.execute(
+      h.db,
+    );
     parts.push(`${t}:${r.rows[0]?.h}`);
   }
   return parts.join(' ');
@@ -128,7 +172,8 @@ async function routes(): Promise<Route[]> {
   const doc = (await h.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
   const out: Route[] = [];
   for (const [path, ops] of Object.entries(doc.paths)) {
-    for (const method of Object.keys(ops)) if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) out.push({ method: method.toUpperCase(), path });
+    for (const method of Object.keys(ops))
+      if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) out.push({ method: method.toUpperCase(), path });
   }
   return out;
 }
@@ -166,7 +211,16 @@ test('a trust administrator of trust A cannot read or change anything of trust B
 });
 
 test('every role of school A, one at a time, cannot reach trust B', async () => {
-  const roles: Role[] = ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'network_manager', 'teacher', 'office', 'online_safety_governor'];
+  const roles: Role[] = [
+    'headteacher',
+    'dsl',
+    'deputy_dsl',
+    'online_safety_lead',
+    'network_manager',
+    'teacher',
+    'office',
+    'online_safety_governor',
+  ];
   for (const role of roles) {
     const user = await buildUser(h.db, A.trustId, A.schoolId, [role]);
     await h.db.updateTable('accounts').set({ totp_secret: TOTP, totp_enabled_at: new Date() }).where('id', '=', user.accountId).execute();
@@ -176,7 +230,12 @@ test('every role of school A, one at a time, cannot reach trust B', async () => 
 });
 
 test("a headteacher of one school cannot reach a sister school's pupils in the same trust", async () => {
-  const second = await h.db.selectFrom('schools').select('id').where('trust_id', '=', A.trustId).where('name', '=', 'Alphasecond').executeTakeFirstOrThrow();
+  const second = await h.db
+    .selectFrom('schools')
+    .select('id')
+    .where('trust_id', '=', A.trustId)
+    .where('name', '=', 'Alphasecond')
+    .executeTakeFirstOrThrow();
   const pupil = await buildPupil(h.db, A.trustId, second.id, { given_name: 'Sisterpupil' });
   const head = await buildUser(h.db, A.trustId, A.schoolId, ['headteacher'], { totpSecret: TOTP });
   const s = await signIn(h.app, head.email, { totp: totpNow(TOTP, h.clock.now()) });
@@ -185,6 +244,11 @@ test("a headteacher of one school cannot reach a sister school's pupils in the s
     assert.ok([403, 404].includes(res.statusCode), `${url} → ${res.statusCode}`);
     assert.doesNotMatch(res.body, /Sisterpupil/);
   }
-  const roleChange = await h.app.inject({ method: 'POST', url: `/api/v1/schools/${second.id}/roles`, headers: s.headers, payload: { personId: pupil.id, role: 'dsl' } });
+  const roleChange = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/schools/${second.id}/roles`,
+    headers: s.headers,
+    payload: { personId: pupil.id, role: 'dsl' },
+  });
   assert.ok([403, 404].includes(roleChange.statusCode), `role change → ${roleChange.statusCode}`);
 });

@@ -20,17 +20,15 @@ test('canonical JSON ignores key order at every depth', () => {
 test('the chain verifies, and altering, deleting or reordering is detected at the first broken link', async () => {
   const trust = await buildTrust(h.db);
   for (let i = 0; i < 5; i++) {
-    await h.db
-      .transaction()
-      .execute((tx) =>
-        audit(tx, h, SYSTEM_ACTOR, {
-          trustId: trust.id,
-          action: 'test.event',
-          recordType: 'thing',
-          recordId: String(i),
-          detail: { i, nested: { z: 1, a: 2 } },
-        }),
-      );
+    await h.db.transaction().execute((tx) =>
+      audit(tx, h, SYSTEM_ACTOR, {
+        trustId: trust.id,
+        action: 'test.event',
+        recordType: 'thing',
+        recordId: String(i),
+        detail: { i, nested: { z: 1, a: 2 } },
+      }),
+    );
   }
   let result = (await verifyChains(h.db)).find((r) => r.trustId === trust.id);
   assert.deepEqual(result, { trustId: trust.id, events: 5, broken: null });

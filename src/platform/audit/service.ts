@@ -59,4 +59,4 @@ export async function verifyChains(db: Executor): Promise<VerifyResult[]> {
   return results;
 }
 
-export { searchAudit, type AuditSearch };
+export { type AuditSearch, searchAudit };

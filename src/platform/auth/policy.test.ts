@@ -47,7 +47,10 @@ test('a teacher sees the directory but not sensitive pupil details, and cannot m
 });
 
 test('governors see no pupil directory (they get anonymised reports only)', () => {
-  const governor = who([{ role: 'online_safety_governor', schoolId: A }, { role: 'chair_of_governors', schoolId: A }]);
+  const governor = who([
+    { role: 'online_safety_governor', schoolId: A },
+    { role: 'chair_of_governors', schoolId: A },
+  ]);
   assert.equal(can(governor, 'people.view', { trustId: T, schoolId: A }), false);
 });
 

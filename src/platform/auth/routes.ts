@@ -1,8 +1,8 @@
 // Sign in, sign out, and "who am I" for the browser app.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../http/auth-hooks.ts';
 import { forbidden, unauthenticated } from '../errors.ts';
+import { actorOf, clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../http/auth-hooks.ts';
 import { ROLE_LABELS } from './roles.ts';
 import { login, logout } from './service.ts';
 
@@ -19,7 +19,16 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/auth/login',
     {
       schema: { tags: ['auth'], summary: 'Sign in with email, passphrase and (when enrolled) a TOTP code', body: LoginBody },
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      // Per address and email: slows guessing at one account without locking out a whole school
+      // behind one NAT address. Lock-out after six failures is the second wall.
+      config: {
+        rateLimit: {
+          max: 10,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: (req) => `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+        },
+      },
     },
     async (req, reply) => {
       const result = await login(

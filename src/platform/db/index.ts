@@ -1,7 +1,8 @@
 // The database handle: a Kysely instance over a node-postgres Pool, migrations, and the transaction helper.
+
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promises as fs } from 'node:fs';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { FileMigrationProvider, Migrator } from 'kysely/migration';
 import pg from 'pg';

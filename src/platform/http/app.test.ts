@@ -23,7 +23,10 @@ test('GET /api/openapi.json documents the /api/v1 endpoints as OpenAPI 3.1', asy
   for (const path of ['/api/v1/auth/login', '/api/v1/schools', '/api/v1/schools/{schoolId}/people', '/api/v1/audit']) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }
-  assert.ok(Object.keys(doc.paths).every((p) => p.startsWith('/api/v1/')), 'only /api/v1 paths are documented');
+  assert.ok(
+    Object.keys(doc.paths).every((p) => p.startsWith('/api/v1/')),
+    'only /api/v1 paths are documented',
+  );
 });
 
 test('malformed input gets a 4xx problem+json that says what to fix, never a 500 or a stack', async () => {
@@ -60,7 +63,11 @@ test('security headers are set and the session cookie is HttpOnly and SameSite',
   const trust = await buildTrust(h.db);
   const school = await buildSchool(h.db, trust.id);
   const user = await buildUser(h.db, trust.id, school.id, ['teacher']);
-  const res = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: 'correct staple orbit lantern' } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email: user.email, password: 'correct staple orbit lantern' },
+  });
   assert.equal(res.statusCode, 200);
   const cookie = String(res.headers['set-cookie']);
   assert.match(cookie, /HttpOnly/);

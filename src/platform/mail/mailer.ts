@@ -1,9 +1,9 @@
 // Outgoing mail. Every message is written to the outbox (so administrators can see what was sent);
 // with SMTP_URL set it is also delivered over SMTP. Send after the transaction that caused it commits.
 import nodemailer from 'nodemailer';
+import type { Clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import { newId } from '../ids.ts';
-import type { Clock } from '../clock.ts';
 
 export type OutgoingMail = {
   trustId: string | null;

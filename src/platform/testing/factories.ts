@@ -1,11 +1,12 @@
 // Small factories for test data. Each returns what it made; defaults are believable, never real people.
-import type { Db } from '../db/index.ts';
-import type { NewPerson } from '../db/schema.ts';
-import { hashPassphrase } from '../auth/passwords.ts';
-import type { Role } from '../auth/roles.ts';
-import { newId } from '../ids.ts';
+
 import type { FastifyInstance } from 'fastify';
 import * as OTPAuth from 'otpauth';
+import { hashPassphrase } from '../auth/passwords.ts';
+import type { Role } from '../auth/roles.ts';
+import type { Db } from '../db/index.ts';
+import type { NewPerson } from '../db/schema.ts';
+import { newId } from '../ids.ts';
 
 let n = 0;
 const next = () => ++n;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedServer, databaseUrlFor } from '../db/embedded.ts';
+import { databaseUrlFor, type EmbeddedServer, startEmbeddedPostgres } from '../db/embedded.ts';
 import { createDb, migrate } from '../db/index.ts';
 
 let server: EmbeddedServer | null = null;

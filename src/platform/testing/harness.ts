@@ -1,8 +1,8 @@
 // Test harness: each test file gets its own database cloned from the migrated template, a Haven
 // with a controllable clock, and an app to call with inject(). Real PostgreSQL, never a mock.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { TestClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import type { Haven } from '../context.ts';
