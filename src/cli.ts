@@ -1,6 +1,6 @@
 // The `haven` command line. Each command lives with the capability it belongs to and is loaded
 // only when asked for, so `haven audit verify` does not start a web server.
-import { parseArgs } from 'node:util';
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 
 export type CommandContext = { args: string[] };
 type Command = { summary: string; usage: string; run(args: string[]): Promise<number> };
@@ -93,9 +93,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Parses options strictly; an unknown option is a usage error that names it. */
-export function options<T extends Parameters<typeof parseArgs>[0]['options']>(args: string[], spec: T, usage: string) {
+export function options<T extends ParseArgsOptionsConfig>(args: string[], spec: T, usage: string) {
   try {
-    return parseArgs({ args, options: spec, allowPositionals: true, strict: true });
+    return parseArgs({ args, options: spec, allowPositionals: true as const, strict: true as const });
   } catch (err) {
     throw new UsageError(`${err instanceof Error ? err.message : String(err)}\nUsage: ${usage}`);
   }

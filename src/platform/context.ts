@@ -2,6 +2,7 @@
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
+import type { Keys } from './keys.ts';
 import type { Mailer } from './mail/mailer.ts';
 
 export type Haven = {
@@ -9,6 +10,8 @@ export type Haven = {
   clock: Clock;
   config: Config;
   mail: Mailer;
+  /** Session secret and evidence key; absent only in tools that need neither. */
+  keys?: Keys;
 };
 
 /** Who is acting and from where: stamped on every audit event. */

@@ -30,6 +30,7 @@ type Side = {
   assignmentId: string;
   tokenId: string;
   importId: string;
+  accountId: string;
   secrets: string[];
 };
 
@@ -69,18 +70,23 @@ async function side(
     headers: s.headers,
     payload: { name: 'isolation', scopes: ['people:read'], days: 30 },
   });
-  const tokenBody = token.statusCode < 300 ? (token.json() as { id?: string; token?: string }) : {};
+  const boundary = 'havenisolation';
+  const csv = 'UPN,Legal Surname,Legal Forename,DOB,Year,Reg\r\nA123456789012,Smith,Ada,04/03/2017,4,4B\r\n';
   const imp = await h.app.inject({
     method: 'POST',
     url: `/api/v1/schools/${school.id}/imports`,
-    headers: s.headers,
-    payload: {
-      kind: 'pupils',
-      filename: 'p.csv',
-      csv: 'UPN,Legal Surname,Legal Forename,DOB,Year,Reg\nA123456789012,Smith,Ada,04/03/2017,4,4B\n',
-    },
+    headers: { ...s.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: [
+      `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\npupils\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n`,
+      `--${boundary}--\r\n`,
+    ].join(''),
   });
-  const importBody = imp.statusCode < 300 ? (imp.json() as { importId?: string }) : {};
+  // The sweep must aim at real rows of the other trust, so their creation is part of the test.
+  assert.equal(token.statusCode, 201, token.body);
+  assert.equal(imp.statusCode, 201, imp.body);
+  const tokenBody = token.json() as { id: string };
+  const importBody = imp.json() as { id: string };
   return {
     admin,
     trustId: trust.id,
@@ -89,8 +95,9 @@ async function side(
     parentId: parent.id,
     staffId: staff.id,
     assignmentId,
-    tokenId: tokenBody.id ?? newId(),
-    importId: importBody.importId ?? newId(),
+    tokenId: tokenBody.id,
+    importId: importBody.id,
+    accountId: admin.accountId,
     secrets: [
       pupil.id,
       parent.id,
@@ -124,6 +131,7 @@ const paramValue = (target: Side, name: string): string => {
     assignmentId: target.assignmentId,
     tokenId: target.tokenId,
     importId: target.importId,
+    accountId: target.accountId,
     trustId: target.trustId,
   };
   const v = map[name];

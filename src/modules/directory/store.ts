@@ -1,7 +1,7 @@
 // SQL of the directory: schools, people, parents, role assignments. Every query is scoped by trust.
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/index.ts';
-import type { PersonKind } from '../../platform/db/schema.ts';
+import type { NewPerson, PersonKind, PersonUpdate } from '../../platform/db/schema.ts';
 
 export function schoolsOfTrust(db: Executor, trustId: string) {
   return db.selectFrom('schools').selectAll().where('trust_id', '=', trustId).orderBy('name').execute();
@@ -134,5 +134,89 @@ export function roleHolders(db: Executor, trustId: string, schoolId: string) {
     .where('p.status', '=', 'active')
     .where((eb) => eb.or([eb('ra.school_id', '=', schoolId), eb('ra.school_id', 'is', null)]))
     .orderBy('p.family_name')
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes made by hand (manage-service.ts)
+
+export function personByUpn(db: Executor, trustId: string, upn: string) {
+  return db.selectFrom('people').select(['id']).where('trust_id', '=', trustId).where('upn', '=', upn).executeTakeFirst();
+}
+
+export function personByStaffCode(db: Executor, trustId: string, schoolId: string | null, staffCode: string) {
+  let q = db.selectFrom('people').select(['id']).where('trust_id', '=', trustId).where('staff_code', '=', staffCode);
+  q = schoolId === null ? q.where('school_id', 'is', null) : q.where('school_id', '=', schoolId);
+  return q.executeTakeFirst();
+}
+
+export function insertPerson(db: Executor, row: NewPerson) {
+  return db.insertInto('people').values(row).execute();
+}
+
+export function updatePersonById(db: Executor, trustId: string, personId: string, set: PersonUpdate) {
+  return db.updateTable('people').set(set).where('trust_id', '=', trustId).where('id', '=', personId).execute();
+}
+
+export function linkParent(db: Executor, row: { trustId: string; pupilId: string; parentId: string; relationship: string; parentalResponsibility: boolean; at: Date }) {
+  return db
+    .insertInto('pupil_parents')
+    .values({
+      trust_id: row.trustId,
+      pupil_id: row.pupilId,
+      parent_id: row.parentId,
+      relationship: row.relationship,
+      parental_responsibility: row.parentalResponsibility,
+      created_at: row.at,
+    })
+    .onConflict((oc) =>
+      oc.columns(['trust_id', 'pupil_id', 'parent_id']).doUpdateSet({
+        relationship: row.relationship,
+        parental_responsibility: row.parentalResponsibility,
+      }),
+    )
+    .execute();
+}
+
+export async function unlinkParent(db: Executor, trustId: string, pupilId: string, parentId: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('pupil_parents')
+    .where('trust_id', '=', trustId)
+    .where('pupil_id', '=', pupilId)
+    .where('parent_id', '=', parentId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export function liveAssignment(db: Executor, trustId: string, personId: string, schoolId: string | null, role: string) {
+  let q = db
+    .selectFrom('role_assignments')
+    .select(['id'])
+    .where('trust_id', '=', trustId)
+    .where('person_id', '=', personId)
+    .where('role', '=', role)
+    .where('ended_at', 'is', null);
+  q = schoolId === null ? q.where('school_id', 'is', null) : q.where('school_id', '=', schoolId);
+  return q.executeTakeFirst();
+}
+
+export function insertAssignment(db: Executor, row: { trustId: string; id: string; personId: string; schoolId: string | null; role: string; at: Date }) {
+  return db
+    .insertInto('role_assignments')
+    .values({ trust_id: row.trustId, id: row.id, person_id: row.personId, school_id: row.schoolId, role: row.role, created_at: row.at })
+    .execute();
+}
+
+export function assignmentById(db: Executor, trustId: string, id: string) {
+  return db.selectFrom('role_assignments').selectAll().where('trust_id', '=', trustId).where('id', '=', id).executeTakeFirst();
+}
+
+export function endAssignment(db: Executor, trustId: string, id: string, at: Date) {
+  return db
+    .updateTable('role_assignments')
+    .set({ ended_at: at })
+    .where('trust_id', '=', trustId)
+    .where('id', '=', id)
+    .where('ended_at', 'is', null)
     .execute();
 }

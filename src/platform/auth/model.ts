@@ -1,5 +1,5 @@
 // Pure rules of signing in: lock-out, session expiry, two-factor requirement. No I/O.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { HOUR, MINUTE } from '../clock.ts';
 import type { Grant } from './policy.ts';
 import { TWO_FACTOR_ROLES } from './roles.ts';
@@ -34,3 +34,28 @@ export function sessionExpired(s: SessionTimes, now: Date): boolean {
 /** Secrets handed to a browser or script are random; only their SHA-256 is stored. */
 export const newSecret = (bytes = 32): string => randomBytes(bytes).toString('base64url');
 export const secretHash = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+export const API_TOKEN_PREFIX = 'hvn_';
+export const MAX_TOKEN_DAYS = 365;
+
+/** An API token: recognisable prefix plus 32 random bytes. Only its SHA-256 is kept. */
+export const newApiToken = (): string => `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+
+// No 0/o, 1/l/i: a temporary passphrase is often read aloud or copied from paper.
+const TEMP_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** A one-off passphrase for an issued account: four groups of five (about 99 bits). */
+export function temporaryPassphrase(): string {
+  const groups: string[] = [];
+  for (let g = 0; g < 4; g++) {
+    let s = '';
+    for (let i = 0; i < 5; i++) s += TEMP_ALPHABET[randomInt(TEMP_ALPHABET.length)];
+    groups.push(s);
+  }
+  return groups.join('-');
+}
+
+/** Whether the admin's own reach covers every place the target account works (school ids; null = trust-wide). */
+export function coversAll(allowedAt: (schoolId: string | null) => boolean, targetPlaces: readonly (string | null)[]): boolean {
+  return targetPlaces.length > 0 && targetPlaces.every(allowedAt);
+}

@@ -1,6 +1,6 @@
 // Where the database is: DATABASE_URL when given, otherwise Haven's own embedded server.
 import type { Config } from '../config.ts';
-import { databaseUrlFor, type EmbeddedServer, startEmbeddedPostgres } from './embedded.ts';
+import { databaseUrlFor, type EmbeddedServer, runningServerUrl, startEmbeddedPostgres } from './embedded.ts';
 import { createDb, type Db, ensureDatabase, migrate } from './index.ts';
 import { acquireDataDirLock } from './lock.ts';
 
@@ -33,4 +33,20 @@ export async function connect(config: Config, log: (line: string) => void = () =
     release();
     throw err;
   }
+}
+
+/**
+ * For command-line tools (backup, import, audit verify…): use DATABASE_URL, or the embedded server of
+ * a Haven already running on this data folder, or start the embedded server for the tool's run.
+ */
+export async function connectTool(config: Config, log: (line: string) => void = () => {}): Promise<Connection> {
+  if (!config.databaseUrl) {
+    const running = runningServerUrl(config.dataDir);
+    if (running) {
+      const url = databaseUrlFor(running, 'haven');
+      const db = createDb(url, 5);
+      return { db, url, embedded: null, close: () => db.destroy() };
+    }
+  }
+  return connect(config, log);
 }

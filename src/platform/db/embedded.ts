@@ -170,3 +170,17 @@ export function databaseUrlFor(serverUrl: string, database: string): string {
   url.pathname = `/${database}`;
   return url.toString();
 }
+
+/** The URL of an embedded server already running on this data folder (started by a live Haven), if any. */
+export function runningServerUrl(dataDir: string): string | null {
+  const pidFile = path.join(path.resolve(dataDir), 'pg', 'postmaster.pid');
+  const credsFile = path.join(path.resolve(dataDir), 'haven-db.json');
+  if (!fs.existsSync(pidFile) || !fs.existsSync(credsFile)) return null;
+  // postmaster.pid: line 1 pid, line 4 port (PostgreSQL's documented layout).
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!pid || !port || !isAlive(pid)) return null;
+  const creds = JSON.parse(fs.readFileSync(credsFile, 'utf8')) as Credentials;
+  return `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/postgres`;
+}

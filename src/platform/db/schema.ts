@@ -184,6 +184,7 @@ export type Database = {
   audit_heads: AuditHeadsTable;
   mail_outbox: MailOutboxTable;
   settings: SettingsTable;
+  imports: ImportsTable;
 };
 
 export type Person = Selectable<PeopleTable>;
@@ -192,3 +193,23 @@ export type PersonUpdate = Updateable<PeopleTable>;
 export type Account = Selectable<AccountsTable>;
 export type School = Selectable<SchoolsTable>;
 export type Trust = Selectable<TrustsTable>;
+
+export const IMPORT_KINDS = ['pupils', 'staff'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+export type ImportStatus = 'preview' | 'committed' | 'failed';
+
+export type ImportsTable = {
+  trust_id: string;
+  id: string;
+  school_id: string;
+  kind: ImportKind;
+  status: Generated<ImportStatus>;
+  file_name: string;
+  csv: string;
+  mapping: Json<Record<string, string | null>>;
+  summary: Json<Record<string, unknown>>;
+  created_by: string | null;
+  created_at: DefaultedTimestamp;
+  committed_at: Timestamp | null;
+};
+export type Import = Selectable<ImportsTable>;

@@ -14,7 +14,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { sql } from 'kysely';
 import type { Haven } from '../context.ts';
 import { registerAuth } from './auth-hooks.ts';
-import { registerErrors } from './problems.ts';
+import { registerErrors, registerNotFound } from './problems.ts';
 import { moduleRoutes } from './routes.ts';
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
@@ -83,19 +83,11 @@ export async function buildApp(haven: Haven, opts: AppOptions = {}): Promise<Fas
 
   for (const routes of moduleRoutes) await app.register(routes, { prefix: '/api/v1' });
 
-  if (fs.existsSync(path.join(webDist, 'index.html'))) {
+  const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, maxAge: '1h', immutable: false });
-    const indexHtml = fs.readFileSync(path.join(webDist, 'index.html'), 'utf8');
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) {
-        return reply.type('text/html').header('cache-control', 'no-cache').send(indexHtml);
-      }
-      return reply
-        .code(404)
-        .type('application/problem+json')
-        .send({ type: 'about:blank', title: 'Not found', status: 404, detail: `There is no ${req.method} ${req.url.split('?')[0]}.` });
-    });
   }
+  registerNotFound(app, hasWeb ? fs.readFileSync(path.join(webDist, 'index.html'), 'utf8') : null);
   return app;
 }
 

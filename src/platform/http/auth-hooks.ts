@@ -11,6 +11,7 @@ import { AppError, forbidden, unauthenticated } from '../errors.ts';
 export const SESSION_COOKIE = 'haven_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const CSRF_EXEMPT = new Set(['/api/v1/auth/login']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,7 +44,8 @@ export function registerAuth(app: FastifyInstance): void {
     if (!token) return;
     const session = await resolveSession(app.haven, token);
     if (!session) return;
-    if (UNSAFE.has(req.method)) {
+    // Signing in again replaces the session, so it needs no token from the old one.
+    if (UNSAFE.has(req.method) && !CSRF_EXEMPT.has(req.url.split('?')[0] ?? '')) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
         throw new AppError(403, 'Missing security token', `Reload the page and try again (the ${CSRF_HEADER} header did not match).`);

@@ -77,10 +77,17 @@ export function registerErrors(app: FastifyInstance): void {
     if (problem.status >= 500 && !app.log.level) console.error(err);
     return reply.code(problem.status).type('application/problem+json').send(problem);
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply
+}
+
+/** 404 as problem+json; with the browser app built, other GETs outside /api get its index.html. */
+export function registerNotFound(app: FastifyInstance, indexHtml: string | null): void {
+  app.setNotFoundHandler((req, reply) => {
+    if (indexHtml && req.method === 'GET' && !req.url.startsWith('/api/')) {
+      return reply.type('text/html').header('cache-control', 'no-cache').send(indexHtml);
+    }
+    return reply
       .code(404)
       .type('application/problem+json')
-      .send({ type: 'about:blank', title: 'Not found', status: 404, detail: `There is no ${req.method} ${req.url.split('?')[0]}.` }),
-  );
+      .send({ type: 'about:blank', title: 'Not found', status: 404, detail: `There is no ${req.method} ${req.url.split('?')[0]}.` });
+  });
 }

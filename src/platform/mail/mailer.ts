@@ -11,9 +11,17 @@ export type OutgoingMail = {
   subject: string;
   text: string;
   html?: string;
+  /**
+   * Secrets in the message (reset tokens). Once SMTP has delivered it, the outbox copy shows them
+   * as [redacted]; without SMTP the outbox is the only delivery, so they stay.
+   */
+  redact?: string[];
 };
 
 export type Mailer = { send(mail: OutgoingMail): Promise<{ id: string; delivered: boolean; error?: string }> };
+
+const redacted = (body: string, secrets: readonly string[]): string =>
+  secrets.filter((s) => s.length > 0).reduce((text, s) => text.split(s).join('[redacted]'), body);
 
 export function createMailer(db: Db, clock: Clock, opts: { smtpUrl: string | undefined; from: string }): Mailer {
   const transport = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : null;
@@ -28,6 +36,8 @@ export function createMailer(db: Db, clock: Clock, opts: { smtpUrl: string | und
           error = err instanceof Error ? err.message : String(err);
         }
       }
+      const delivered = Boolean(transport) && !error;
+      const secrets = delivered ? (mail.redact ?? []) : [];
       await db
         .insertInto('mail_outbox')
         .values({
@@ -35,15 +45,15 @@ export function createMailer(db: Db, clock: Clock, opts: { smtpUrl: string | und
           trust_id: mail.trustId,
           to_address: mail.to,
           subject: mail.subject,
-          text_body: mail.text,
-          html_body: mail.html ?? null,
+          text_body: redacted(mail.text, secrets),
+          html_body: mail.html ? redacted(mail.html, secrets) : null,
           created_at: clock.now(),
-          sent_at: transport && !error ? clock.now() : null,
+          sent_at: delivered ? clock.now() : null,
           transport: transport ? 'smtp' : 'outbox',
           error: error ?? null,
         })
         .execute();
-      return { id, delivered: Boolean(transport) && !error, ...(error ? { error } : {}) };
+      return { id, delivered, ...(error ? { error } : {}) };
     },
   };
 }

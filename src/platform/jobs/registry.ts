@@ -1,0 +1,22 @@
+// Every background job Haven runs. A capability that needs a queue or a schedule adds its entry
+// here (like the route list in http/routes.ts); startJobs() creates the queues, schedules and workers.
+import type { Haven } from '../context.ts';
+import { housekeeping } from './housekeeping.ts';
+
+export type JobDefinition = {
+  /** Queue name: lower-case words joined by dashes or dots. */
+  name: string;
+  /** Cron expression in UTC, when the job runs on a schedule. */
+  schedule?: string;
+  /** Seconds between polls for new jobs (pg-boss default 2). */
+  pollingIntervalSeconds?: number;
+  run(haven: Haven, data: unknown): Promise<unknown>;
+};
+
+export const housekeepingJob: JobDefinition = {
+  name: 'housekeeping',
+  schedule: '*/15 * * * *',
+  run: (haven) => housekeeping(haven),
+};
+
+export const JOBS: readonly JobDefinition[] = [housekeepingJob];

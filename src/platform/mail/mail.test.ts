@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { SMTPServer } from 'smtp-server';
+import { buildSchool, buildTrust, buildUser } from '../testing/factories.ts';
+import { type TestHaven, testHaven } from '../testing/harness.ts';
+
+
+type Received = { from: string; to: string[]; raw: string };
+
+/** A real SMTP server on a free loopback port that keeps what it receives. */
+async function smtpServer() {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** The text part of a simple message, with quoted-printable soft breaks undone. */
+const bodyOf = (raw: string) =>
+  (raw.split(/\r?\n\r?\n/).slice(1).join('\n\n'))
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+
+let smtp: Awaited<ReturnType<typeof smtpServer>>;
+let h: TestHaven;
+before(async () => {
+  smtp = await smtpServer();
+  h = await testHaven({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}?ignoreTLS=true`, MAIL_FROM: 'Haven <haven@example.test>', PUBLIC_URL: 'https://haven.example.test' });
+});
+after(async () => {
+  await h.close();
+  await smtp.close();
+});
+
+test('with SMTP_URL the message is delivered over SMTP and its outbox row is marked sent', async () => {
+  const trust = await buildTrust(h.db);
+  const sent = await h.mail.send({ trustId: trust.id, to: 'dsl@example.test', subject: 'Concern logged', text: 'A new concern needs your review.' });
+  assert.equal(sent.delivered, true);
+  assert.equal(smtp.received.length, 1);
+  const msg = smtp.received[0] as Received;
+  assert.deepEqual(msg.to, ['dsl@example.test']);
+  assert.equal(msg.from, 'haven@example.test');
+  assert.match(msg.raw, /^Subject: Concern logged$/m);
+  assert.match(msg.raw, /^To: dsl@example\.test$/m);
+  assert.match(bodyOf(msg.raw), /A new concern needs your review\./);
+
+  const row = await h.db.selectFrom('mail_outbox').selectAll().where('id', '=', sent.id).executeTakeFirstOrThrow();
+  assert.equal(row.transport, 'smtp');
+  assert.deepEqual(row.sent_at, h.clock.now());
+  assert.equal(row.error, null);
+  assert.equal(row.to_address, 'dsl@example.test');
+});
+
+test('a password reset mail arrives over SMTP; the link in it works; the outbox copy hides the token', async () => {
+  const trust = await buildTrust(h.db);
+  const school = await buildSchool(h.db, trust.id);
+  const user = await buildUser(h.db, trust.id, school.id, ['teacher']);
+  const before = smtp.received.length;
+  const res = await h.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/request', payload: { email: user.email } });
+  assert.equal(res.statusCode, 202);
+  assert.equal(smtp.received.length, before + 1);
+  const msg = smtp.received.at(-1) as Received;
+  assert.deepEqual(msg.to, [user.email]);
+  assert.match(msg.raw, /^Subject: Reset your Haven passphrase$/m);
+  const token = /https:\/\/haven\.example\.test\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(bodyOf(msg.raw))?.[1];
+  assert.ok(token, 'the mail holds the reset link');
+
+  const row = await h.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', user.email).executeTakeFirstOrThrow();
+  assert.ok(row.sent_at);
+  assert.ok(!row.text_body.includes(token), 'delivered by SMTP, so the stored copy does not keep the secret');
+  assert.match(row.text_body, /token=\[redacted\]/);
+
+  const done = await h.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/complete', payload: { token, newPassword: 'violet harbour tractor mosaic' } });
+  assert.equal(done.statusCode, 204);
+  const login = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: 'violet harbour tractor mosaic' } });
+  assert.equal(login.statusCode, 200);
+});
+
+test('a failed SMTP delivery stays in the outbox with its error, not marked sent', async () => {
+  const down = await smtpServer();
+  await down.close();
+  const { createMailer } = await import('./mailer.ts');
+  const mailer = createMailer(h.db, h.clock, { smtpUrl: `smtp://127.0.0.1:${down.port}?ignoreTLS=true&connectionTimeout=2000`, from: 'haven@example.test' });
+  const sent = await mailer.send({ trustId: null, to: 'x@example.test', subject: 'Lost', text: 'Nobody is listening.' });
+  assert.equal(sent.delivered, false);
+  const row = await h.db.selectFrom('mail_outbox').selectAll().where('id', '=', sent.id).executeTakeFirstOrThrow();
+  assert.equal(row.sent_at, null);
+  assert.ok(row.error);
+});
