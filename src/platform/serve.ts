@@ -29,7 +29,7 @@ export async function serveCommand(env: NodeJS.ProcessEnv = process.env): Promis
   };
 
   let closing: Promise<void> | null = null;
-  const jobs = await startJobs(haven);
+  const jobs = await startJobs(haven, { connectionString: conn.url });
   const app = await buildApp(haven, { logger: env.HAVEN_LOG === 'debug' });
   const close = () => {
     closing ??= (async () => {

@@ -79,6 +79,7 @@ test('startJobs starts pg-boss in schema pgboss, schedules housekeeping, process
     resolveSeen = resolve;
   });
   const jobs = await startJobs(h, {
+    connectionString: h.url,
     jobs: [
       { name: 'housekeeping', schedule: '*/15 * * * *', run: (haven) => housekeeping(haven) },
       { name: 'test-echo', pollingIntervalSeconds: 0.5, run: async (_haven, data) => resolveSeen(data) },

@@ -1,6 +1,6 @@
 // pg-boss on Haven's own database (schema `pgboss`): queues and schedules live in the same
 // PostgreSQL as everything else, so several app processes share them and a restart loses nothing.
-import { fromKysely, PgBoss } from 'pg-boss';
+import { PgBoss } from 'pg-boss';
 import type { Haven } from '../context.ts';
 import { JOBS, type JobDefinition } from './registry.ts';
 
@@ -8,16 +8,14 @@ export type Jobs = { boss: PgBoss; stop(): Promise<void> };
 
 export type JobsOptions = {
   jobs?: readonly JobDefinition[];
-  /** Give pg-boss a pool of its own; by default it shares Haven's database pool. */
-  connectionString?: string;
+  /** pg-boss keeps a small pool of its own (its multi-statement queries need a plain pg pool). */
+  connectionString: string;
   log?: (line: string) => void;
 };
 
-export async function startJobs(haven: Haven, opts: JobsOptions = {}): Promise<Jobs> {
+export async function startJobs(haven: Haven, opts: JobsOptions): Promise<Jobs> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const boss = opts.connectionString
-    ? new PgBoss({ connectionString: opts.connectionString, schema: 'pgboss', max: 4, application_name: 'haven-jobs' })
-    : new PgBoss({ db: fromKysely(haven.db), schema: 'pgboss' });
+  const boss = new PgBoss({ connectionString: opts.connectionString, schema: 'pgboss', max: 4, application_name: 'haven-jobs' });
   // An unhandled 'error' event would end the process; a failed poll is retried on the next one.
   boss.on('error', (err: unknown) => log(`jobs: ${err instanceof Error ? err.message : String(err)}`));
   await boss.start();
