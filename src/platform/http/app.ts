@@ -26,6 +26,8 @@ export async function buildApp(haven: Haven, opts: AppOptions = {}): Promise<Fas
     logger: opts.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'] } : false,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 5 * 1024 * 1024,
+    // Long junk in a path parameter reaches validation (a 400 that says what to send), not a bare 414.
+    maxParamLength: 2000,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
