@@ -8,12 +8,15 @@ export type PassphraseInput = { currentPassword?: string; newPassword: string };
 
 export function PassphraseForm({
   askCurrent,
+  currentLabel = 'Current passphrase',
   submitLabel,
   pending,
   error,
   onSubmit,
 }: {
   askCurrent: boolean;
+  /** First sign-in calls it the temporary passphrase: "current" is ambiguous to someone who never chose one. */
+  currentLabel?: string;
   submitLabel: string;
   pending: boolean;
   error: unknown;
@@ -41,13 +44,13 @@ export function PassphraseForm({
         {!(apiErr?.fieldError('currentPassword') || apiErr?.fieldError('newPassword')) && <ErrorAlert error={error} />}
         {askCurrent && (
           <PasswordInput
-            label="Current passphrase"
+            label={currentLabel}
             autoComplete="current-password"
             value={current}
             onChange={(e) => setCurrent(e.currentTarget.value)}
             required
             error={apiErr?.fieldError('currentPassword')}
-            visibilityToggleButtonProps={{ 'aria-label': 'Show or hide current passphrase' }}
+            visibilityToggleButtonProps={{ 'aria-label': `Show or hide ${currentLabel.toLowerCase()}` }}
           />
         )}
         <PasswordInput

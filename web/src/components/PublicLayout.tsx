@@ -11,7 +11,8 @@ export function PublicLayout({ children, wide }: { children: ReactNode; wide?: b
     <>
       <SkipLink />
       <Box component="header" bg="white" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
-        <Group h={64} px="md" justify="space-between" maw={wide ? 900 : 560} mx="auto">
+        {/* As wide as the card below plus this row's padding, so "Haven" lines up with the card's edge. */}
+        <Group h={64} px="md" justify="space-between" maw={(wide ? 860 : 480) + 32} mx="auto">
           <Text fw={750} fz={22} c="blue.9">
             Haven
           </Text>

@@ -51,7 +51,8 @@ export function TwoFactorSetup({ onDone }: { onDone: () => void }) {
         <Image src={s.qrDataUrl} alt="QR code to add Haven to your authenticator app" w={200} h={200} fit="contain" />
       </Group>
       <Text>If you cannot scan it, choose “enter a setup key” in the app and type this key:</Text>
-      <Code block fz="lg" className="break-anywhere" aria-label="Setup key">
+      {/* Wraps rather than scrolls: a scrolling box would need its own keyboard stop on a phone. */}
+      <Code block fz="lg" className="break-anywhere" style={{ whiteSpace: 'pre-wrap' }} aria-label="Setup key">
         {grouped(s.secret)}
       </Code>
       <form onSubmit={submit} noValidate>

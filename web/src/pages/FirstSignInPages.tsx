@@ -1,6 +1,6 @@
 // The steps a new account must finish before anything else: a passphrase of its own, and
 // two-factor sign-in for roles that need it.
-import { Button, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api, setCsrfToken } from '../api.ts';
@@ -20,9 +20,10 @@ function SignOutLink() {
     },
   });
   return (
-    <Button variant="subtle" color="gray.8" onClick={() => out.mutate()}>
+    // A plain link-style button: Mantine's subtle grey is too pale on white (3.3:1).
+    <Anchor component="button" type="button" onClick={() => out.mutate()} style={{ alignSelf: 'flex-start' }}>
       Sign out
-    </Button>
+    </Anchor>
   );
 }
 
@@ -41,8 +42,11 @@ export function FirstPassphrasePage() {
         <Title order={1} fz={28}>
           Choose your own passphrase
         </Title>
-        <Text>You signed in with a temporary passphrase. Choose one only you know before you continue.</Text>
-        <PassphraseForm askCurrent submitLabel="Save and continue" pending={change.isPending} error={change.error} onSubmit={(i) => change.mutate(i)} />
+        <Text>You signed in with a temporary passphrase. Type it once more, then choose one only you know before you continue.</Text>
+        <PassphraseForm
+          askCurrent
+          currentLabel="Temporary passphrase"
+          submitLabel="Save and continue" pending={change.isPending} error={change.error} onSubmit={(i) => change.mutate(i)} />
         <SignOutLink />
       </Stack>
     </PublicLayout>

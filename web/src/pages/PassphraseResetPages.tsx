@@ -64,6 +64,7 @@ export function ResetPassphrasePage() {
   const complete = useMutation({
     mutationFn: (newPassword: string) => api.post<void>('/auth/password-reset/complete', { token, newPassword }),
   });
+  const tokenProblem = complete.error instanceof ApiError ? complete.error.fieldError('token') : undefined;
   useEffect(() => {
     document.title = 'Choose a new passphrase – Haven';
   }, []);
@@ -76,6 +77,11 @@ export function ResetPassphrasePage() {
         {!token ? (
           <Alert color="red" variant="light" title="This link is incomplete" role="alert">
             Open the link from the email again, or ask for a new one.
+          </Alert>
+        ) : tokenProblem ? (
+          // A used or expired link cannot be fixed by retyping: say so, and offer a new link instead of the form.
+          <Alert color="red" variant="light" title="This link cannot be used" role="alert">
+            {tokenProblem}
           </Alert>
         ) : complete.isSuccess ? (
           <Alert color="teal" variant="light" title="Passphrase changed" role="status">
