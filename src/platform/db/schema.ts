@@ -170,7 +170,12 @@ export type SettingsTable = {
   updated_at: DefaultedTimestamp;
 };
 
-export type Database = {
+/**
+ * The foundation's tables. A capability declares its own tables beside its code by augmenting this
+ * interface (`declare module '…/platform/db/schema.ts' { interface Database { … } }`), so modules
+ * never edit one shared file.
+ */
+export interface Database {
   trusts: TrustsTable;
   schools: SchoolsTable;
   accounts: AccountsTable;
@@ -185,7 +190,7 @@ export type Database = {
   mail_outbox: MailOutboxTable;
   settings: SettingsTable;
   imports: ImportsTable;
-};
+}
 
 export type Person = Selectable<PeopleTable>;
 export type NewPerson = Insertable<PeopleTable>;
