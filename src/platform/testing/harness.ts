@@ -53,6 +53,7 @@ export async function testHaven(env: Record<string, string> = {}): Promise<TestH
     db: database.db,
     clock,
     config,
+    keys: { sessionSecret: randomBytes(32), evidenceKey: randomBytes(32) },
     mail: createMailer(database.db, clock, { smtpUrl: config.smtpUrl, from: config.mailFrom }),
   };
   const app = await buildApp(haven);
