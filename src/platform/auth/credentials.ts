@@ -20,7 +20,7 @@ const personalWords = (a: Pick<Account, 'email' | 'display_name'>): string[] => 
 ];
 
 async function checkNewPassphrase(account: Account, passphrase: string): Promise<void> {
-  const problem = passphraseProblem(passphrase, personalWords(account));
+  const problem = await passphraseProblem(passphrase, personalWords(account));
   if (problem) throw unprocessable(problem, [{ field: 'newPassword', message: problem }]);
   if (account.password_hash && (await verifyPassphrase(account.password_hash, passphrase))) {
     const msg = 'Choose a passphrase different from the one you have now.';

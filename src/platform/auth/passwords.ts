@@ -1,20 +1,30 @@
 // Passphrase rules and argon2id hashing. Strength is judged by zxcvbn-ts, which knows the common
 // password lists (tens of thousands of leaked passwords, names, keyboard walks, dates).
 import { hash, verify } from '@node-rs/argon2';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 
 export const MIN_PASSPHRASE_LENGTH = 12;
 
-const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...en.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: en.translations,
-});
+// The word lists cost about 80 MB of memory, so they load on the first passphrase change, not at start.
+let checker: Promise<ZxcvbnFactory> | null = null;
+function strengthChecker(): Promise<ZxcvbnFactory> {
+  checker ??= (async () => {
+    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
+      import('@zxcvbn-ts/core'),
+      import('@zxcvbn-ts/language-common'),
+      import('@zxcvbn-ts/language-en'),
+    ]);
+    return new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
+  })();
+  return checker;
+}
 
 /** Returns what is wrong with a new passphrase, or null when it may be used. */
-export function passphraseProblem(passphrase: string, context: string[] = []): string | null {
+export async function passphraseProblem(passphrase: string, context: string[] = []): Promise<string | null> {
   if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
     return `Use at least ${MIN_PASSPHRASE_LENGTH} characters: three or four unrelated words make a good passphrase.`;
   }
@@ -23,7 +33,7 @@ export function passphraseProblem(passphrase: string, context: string[] = []): s
   if (context.some((c) => c.length >= 4 && lower.includes(c.toLowerCase()))) {
     return 'Do not use your name or email address in your passphrase.';
   }
-  const result = zxcvbn.check(passphrase, context);
+  const result = (await strengthChecker()).check(passphrase, context);
   if (result.score < 3) {
     return 'That passphrase is too common or easy to guess. Try three or four unrelated words.';
   }
