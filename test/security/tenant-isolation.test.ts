@@ -31,6 +31,9 @@ type Side = {
   tokenId: string;
   importId: string;
   accountId: string;
+  concernId: string;
+  draftId: string;
+  sha256: string;
   secrets: string[];
 };
 
@@ -82,7 +85,44 @@ async function side(
       `--${boundary}--\r\n`,
     ].join(''),
   });
+  const concern = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/schools/${school.id}/concerns`,
+    headers: s.headers,
+    payload: {
+      whatHappened: `${schoolName}Concern about a website`,
+      occurredAt: '2026-09-01T07:30:00Z',
+      involved: [{ personId: pupil.id }],
+      urls: [],
+      area: 'content',
+      type: 'inappropriate_website',
+      toldDslInPerson: false,
+      urgent: false,
+      mayBeIndecentImages: false,
+    },
+  });
+  const draftId = newId();
+  const draft = await h.app.inject({
+    method: 'PUT',
+    url: `/api/v1/schools/${school.id}/concern-drafts/${draftId}`,
+    headers: s.headers,
+    payload: { whatHappened: `${schoolName}Draft` },
+  });
+  const concernId = (concern.json() as { id: string }).id;
+  const evidence = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/concerns/${concernId}/evidence`,
+    headers: { ...s.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: [
+      `--${boundary}\r\nContent-Disposition: form-data; name="mayBeIndecentImages"\r\n\r\nfalse\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="note.txt"\r\nContent-Type: text/plain\r\n\r\n${schoolName}Evidence text\r\n`,
+      `--${boundary}--\r\n`,
+    ].join(''),
+  });
   // The sweep must aim at real rows of the other trust, so their creation is part of the test.
+  assert.equal(concern.statusCode, 201, concern.body);
+  assert.equal(draft.statusCode, 204, draft.body);
+  assert.equal(evidence.statusCode, 201, evidence.body);
   assert.equal(token.statusCode, 201, token.body);
   assert.equal(imp.statusCode, 201, imp.body);
   const tokenBody = token.json() as { id: string };
@@ -98,6 +138,9 @@ async function side(
     tokenId: tokenBody.id,
     importId: importBody.id,
     accountId: admin.accountId,
+    concernId,
+    draftId,
+    sha256: (evidence.json() as { sha256: string }).sha256,
     secrets: [
       pupil.id,
       parent.id,
@@ -105,6 +148,9 @@ async function side(
       `${schoolName}Pupil`,
       `${schoolName}Parent`,
       `${schoolName}Teacher`,
+      `${schoolName}Concern`,
+      `${schoolName}Draft`,
+      `${schoolName}Evidence`,
       school.id,
       trust.id,
       trustName,
@@ -132,6 +178,9 @@ const paramValue = (target: Side, name: string): string => {
     tokenId: target.tokenId,
     importId: target.importId,
     accountId: target.accountId,
+    concernId: target.concernId,
+    draftId: target.draftId,
+    sha256: target.sha256,
     trustId: target.trustId,
   };
   const v = map[name];
@@ -162,7 +211,7 @@ const bodyFor = (target: Side): Record<string, unknown> => ({
 });
 
 async function snapshot(trustId: string): Promise<string> {
-  const tables = ['schools', 'people', 'pupil_parents', 'role_assignments', 'api_tokens', 'audit_events'];
+  const tables = ['schools', 'people', 'pupil_parents', 'role_assignments', 'api_tokens', 'audit_events', 'concerns', 'concern_timeline', 'concern_drafts', 'concern_evidence', 'evidence_blobs'];
   const parts: string[] = [];
   for (const t of tables) {
     const r = await sql<{

@@ -30,6 +30,12 @@ export const ACTIONS = {
   'outbox.view': { roles: ['headteacher', 'trust_admin'], scope: 'admin' },
   'tokens.manage': { roles: ['trust_admin'], scope: 'admin' },
   'trust.manage': { roles: ['trust_admin'], scope: 'admin' },
+  // Concerns: reporting is open to all staff; who may see a case is decided by concerns/model.ts routing.
+  'concerns.report': { roles: 'anyStaff', scope: 'admin' },
+  'concerns.respond': {
+    roles: ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'chair_of_governors', 'trust_ceo', 'trust_safeguarding_lead'],
+    scope: 'admin',
+  },
 } as const satisfies Record<string, { roles: readonly Role[] | 'anyStaff'; scope: string }>;
 
 export type Action = keyof typeof ACTIONS;

@@ -1,6 +1,7 @@
 // Every background job Haven runs. A capability that needs a queue or a schedule adds its entry
 // here (like the route list in http/routes.ts); startJobs() creates the queues, schedules and workers.
 import type { Haven } from '../context.ts';
+import { remindStaleConcerns } from '../../modules/concerns/notify.ts';
 import { housekeeping } from './housekeeping.ts';
 
 export type JobDefinition = {
@@ -19,4 +20,11 @@ export const housekeepingJob: JobDefinition = {
   run: (haven) => housekeeping(haven),
 };
 
-export const JOBS: readonly JobDefinition[] = [housekeepingJob];
+/** Daily at 07:00 UTC: mail the routed people about open concerns nobody has touched for N days. */
+export const concernRemindersJob: JobDefinition = {
+  name: 'concerns.reminders',
+  schedule: '0 7 * * *',
+  run: (haven) => remindStaleConcerns(haven),
+};
+
+export const JOBS: readonly JobDefinition[] = [housekeepingJob, concernRemindersJob];
