@@ -3,6 +3,7 @@
 import { seedDemo } from '../demo/seed.ts';
 import { DEMO_DOMAIN, DEMO_PASSPHRASE, DEMO_TOTP_SECRET, DEMO_TRUST } from '../demo/data.ts';
 import { systemClock } from './clock.ts';
+import { startChainer } from './audit/chainer.ts';
 import { loadConfig } from './config.ts';
 import type { Haven } from './context.ts';
 import { connect } from './db/connect.ts';
@@ -30,12 +31,14 @@ export async function serveCommand(env: NodeJS.ProcessEnv = process.env): Promis
 
   let closing: Promise<void> | null = null;
   const jobs = await startJobs(haven, { connectionString: conn.url });
+  const chainer = startChainer(conn.db, log);
   const app = await buildApp(haven, { logger: env.HAVEN_LOG === 'debug' });
   const close = () => {
     closing ??= (async () => {
       log('Stopping Haven…');
       await app.close().catch(() => {});
       await jobs.stop().catch(() => {});
+      await chainer.stop();
       await conn.close().catch(() => {});
     })();
     return closing;

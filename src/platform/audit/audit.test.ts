@@ -37,14 +37,17 @@ test('the chain verifies, and altering, deleting or reordering is detected at th
   await assert.rejects(h.db.updateTable('audit_events').set({ action: 'x' }).where('trust_id', '=', trust.id).execute(), /append-only/);
   await assert.rejects(h.db.deleteFrom('audit_events').where('trust_id', '=', trust.id).execute(), /append-only/);
 
+  // Linking happens once: a linked event cannot be re-linked or have a field changed.
+  await assert.rejects(sql`UPDATE audit_events SET hash = 'x', prev_hash = 'y', chain_pos = 99 WHERE trust_id = ${trust.id}`.execute(h.db), /append-only/);
+
   // A superuser who disables the guard and edits event 3 is still caught.
   await h.db.transaction().execute(async (tx) => {
     await sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`.execute(tx);
-    await sql`UPDATE audit_events SET detail = '{"i": 99}' WHERE trust_id = ${trust.id} AND seq = 3`.execute(tx);
+    await sql`UPDATE audit_events SET detail = '{"i": 99}' WHERE trust_id = ${trust.id} AND chain_pos = 3`.execute(tx);
     await sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`.execute(tx);
   });
   result = (await verifyChains(h.db)).find((r) => r.trustId === trust.id);
-  assert.equal(result?.broken?.seq, 3);
+  assert.equal(result?.broken?.pos, 3);
   assert.match(result?.broken?.reason ?? '', /altered/);
 });
 
@@ -53,13 +56,14 @@ test('a deleted last event is caught by the chain head', async () => {
   for (let i = 0; i < 3; i++) {
     await h.db.transaction().execute((tx) => audit(tx, h, SYSTEM_ACTOR, { trustId: trust.id, action: 'test.event', recordType: 'thing' }));
   }
+  await verifyChains(h.db); // links them
   await h.db.transaction().execute(async (tx) => {
     await sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`.execute(tx);
-    await sql`DELETE FROM audit_events WHERE trust_id = ${trust.id} AND seq = 3`.execute(tx);
+    await sql`DELETE FROM audit_events WHERE trust_id = ${trust.id} AND chain_pos = 3`.execute(tx);
     await sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`.execute(tx);
   });
   const result = (await verifyChains(h.db)).find((r) => r.trustId === trust.id);
-  assert.equal(result?.broken?.seq, 3);
+  assert.equal(result?.broken?.pos, 3);
 });
 
 test('concurrent writers keep one unbroken chain', async () => {
@@ -75,4 +79,24 @@ test('concurrent writers keep one unbroken chain', async () => {
   );
   const result = (await verifyChains(h.db)).find((r) => r.trustId === trust.id);
   assert.deepEqual(result, { trustId: trust.id, events: 20, broken: null });
+});
+
+test('events are written unlinked in their own transaction, and only committed ones are linked, in order', async () => {
+  const trust = await buildTrust(h.db);
+  // A rolled-back change leaves no event behind.
+  await assert.rejects(
+    h.db.transaction().execute(async (tx) => {
+      await audit(tx, h, SYSTEM_ACTOR, { trustId: trust.id, action: 'test.rolled_back', recordType: 'thing' });
+      throw new Error('the change failed');
+    }),
+    /the change failed/,
+  );
+  await h.db.transaction().execute((tx) => audit(tx, h, SYSTEM_ACTOR, { trustId: trust.id, action: 'test.kept', recordType: 'thing' }));
+  const waiting = await h.db.selectFrom('audit_events').select(['action', 'hash', 'chain_pos']).where('trust_id', '=', trust.id).execute();
+  assert.deepEqual(waiting, [{ action: 'test.kept', hash: null, chain_pos: null }]);
+  const result = (await verifyChains(h.db)).find((r) => r.trustId === trust.id);
+  assert.deepEqual(result, { trustId: trust.id, events: 1, broken: null });
+  const linked = await h.db.selectFrom('audit_events').select(['chain_pos', 'prev_hash']).where('trust_id', '=', trust.id).executeTakeFirstOrThrow();
+  assert.equal(linked.chain_pos, '1');
+  assert.equal(linked.prev_hash, '0'.repeat(64));
 });

@@ -23,8 +23,9 @@ test('an intact trail reports ok and exits 0', async () => {
 
 test('an altered event is reported as the first broken link and exits 1', async () => {
   // Only a superuser bypassing the append-only trigger can do this: exactly the tampering to catch.
+  await verifyReport(h.db); // links the events first, as the running app would
   await sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`.execute(h.db);
-  await sql`UPDATE audit_events SET actor_label = 'someone else' WHERE seq = 2 AND trust_id = (SELECT id FROM trusts WHERE name = 'Verify Trust')`.execute(h.db);
+  await sql`UPDATE audit_events SET actor_label = 'someone else' WHERE chain_pos = 2 AND trust_id = (SELECT id FROM trusts WHERE name = 'Verify Trust')`.execute(h.db);
   await sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`.execute(h.db);
   const { lines, code } = await verifyReport(h.db);
   assert.equal(code, 1);

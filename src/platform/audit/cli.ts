@@ -16,7 +16,7 @@ export async function verifyReport(db: Executor): Promise<{ lines: string[]; cod
     const who = names.get(r.trustId) ?? (r.trustId === '00000000-0000-0000-0000-000000000000' ? 'platform events' : r.trustId);
     lines.push(
       r.broken
-        ? `BROKEN  ${who}: first broken link at event ${r.broken.seq}: ${r.broken.reason}`
+        ? `BROKEN  ${who}: first broken link at event ${r.broken.pos}: ${r.broken.reason}`
         : `ok      ${who}: ${r.events} events, chain intact`,
     );
   }

@@ -48,19 +48,32 @@ export function auditHash(prevHash: string, e: AuditFields): string {
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }
 
-export type ChainRow = AuditFields & { prevHash: string; hash: string };
-export type ChainBreak = { seq: number; reason: string };
+/** An event as linked into its trust's chain: `pos` counts 1, 2, 3… within the trust. */
+export type ChainRow = AuditFields & { pos: number; prevHash: string; hash: string };
+export type ChainBreak = { pos: number; reason: string };
 
-/** Checks rows of one trust in seq order; returns the first broken link, or null when intact. */
-export function findBreak(rows: Iterable<ChainRow>, startPrev = GENESIS_HASH, startSeq = 1): ChainBreak | null {
+/** The links for events in chain order, continuing from a chain head. */
+export function linkEvents(head: { pos: number; hash: string }, events: AuditFields[]): { pos: number; prevHash: string; hash: string }[] {
+  let prev = head.hash;
+  let pos = head.pos;
+  return events.map((e) => {
+    const hash = auditHash(prev, e);
+    const link = { pos: ++pos, prevHash: prev, hash };
+    prev = hash;
+    return link;
+  });
+}
+
+/** Checks rows of one trust in chain order; returns the first broken link, or null when intact. */
+export function findBreak(rows: Iterable<ChainRow>, startPrev = GENESIS_HASH, startPos = 1): ChainBreak | null {
   let prev = startPrev;
-  let expectSeq = startSeq;
+  let expect = startPos;
   for (const row of rows) {
-    if (row.seq !== expectSeq) return { seq: expectSeq, reason: `event ${expectSeq} is missing (next found is ${row.seq})` };
-    if (row.prevHash !== prev) return { seq: row.seq, reason: 'its link to the previous event does not match' };
-    if (auditHash(prev, row) !== row.hash) return { seq: row.seq, reason: 'its content does not match its hash (altered)' };
+    if (row.pos !== expect) return { pos: expect, reason: `event ${expect} is missing (next found is ${row.pos})` };
+    if (row.prevHash !== prev) return { pos: row.pos, reason: 'its link to the previous event does not match' };
+    if (auditHash(prev, row) !== row.hash) return { pos: row.pos, reason: 'its content does not match its hash (altered)' };
     prev = row.hash;
-    expectSeq++;
+    expect++;
   }
   return null;
 }

@@ -3,7 +3,7 @@ import type { ActorRef, Haven } from '../context.ts';
 import type { Executor } from '../db/index.ts';
 import { NIL_UUID } from '../ids.ts';
 import { type ChainBreak, findBreak, GENESIS_HASH } from './model.ts';
-import { type AuditSearch, appendAudit, chainPages, chainTrustIds, searchAudit } from './store.ts';
+import { type AuditSearch, appendAudit, chainAll, chainPages, chainTrustIds, searchAudit } from './store.ts';
 
 export type AuditEvent = {
   trustId: string | null;
@@ -33,7 +33,9 @@ export function audit(tx: Executor, haven: Pick<Haven, 'clock'>, actor: ActorRef
 
 export type VerifyResult = { trustId: string; events: number; broken: ChainBreak | null };
 
+/** Links waiting events first (as the running app would), then walks every trust's chain. */
 export async function verifyChains(db: Executor): Promise<VerifyResult[]> {
+  await chainAll(db);
   const results: VerifyResult[] = [];
   for (const trustId of await chainTrustIds(db)) {
     let prev = GENESIS_HASH;
@@ -45,13 +47,13 @@ export async function verifyChains(db: Executor): Promise<VerifyResult[]> {
       const last = page[page.length - 1];
       if (last) {
         prev = last.hash;
-        next = last.seq + 1;
+        next = last.pos + 1;
       }
     }
     if (!broken) {
       const head = await db.selectFrom('audit_heads').select(['seq', 'hash']).where('trust_id', '=', trustId).executeTakeFirst();
       if (head && (Number(head.seq) !== next - 1 || head.hash !== prev)) {
-        broken = { seq: next, reason: `events after ${next - 1} are missing (the chain head says ${head.seq})` };
+        broken = { pos: next, reason: `events after ${next - 1} are missing (the chain head says ${head.seq})` };
       }
     }
     results.push({ trustId, events: next - 1, broken });
@@ -60,3 +62,5 @@ export async function verifyChains(db: Executor): Promise<VerifyResult[]> {
 }
 
 export { type AuditSearch, searchAudit };
+
+export { chainAll };

@@ -1,32 +1,18 @@
-// SQL of the audit trail. Appends lock the trust's chain head so concurrent writers stay in order.
+// SQL of the audit trail. Writers only insert (no lock, so concurrent changes never queue on the
+// chain); the chainer links committed events into each trust's hash chain under the head's lock.
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { newId } from '../ids.ts';
-import { type AuditFields, auditHash, type ChainRow, GENESIS_HASH } from './model.ts';
+import { type AuditFields, type ChainRow, GENESIS_HASH, linkEvents } from './model.ts';
 
 export type AuditInput = Omit<AuditFields, 'seq' | 'id'>;
 
-export async function appendAudit(tx: Executor, e: AuditInput): Promise<{ seq: number; hash: string }> {
-  await tx
-    .insertInto('audit_heads')
-    .values({ trust_id: e.trustId, seq: 0, hash: GENESIS_HASH })
-    .onConflict((oc) => oc.column('trust_id').doNothing())
-    .execute();
-  const head = await tx
-    .selectFrom('audit_heads')
-    .select(['seq', 'hash'])
-    .where('trust_id', '=', e.trustId)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  const seq = Number(head.seq) + 1;
-  const fields: AuditFields = { ...e, seq, id: newId() };
-  const hash = auditHash(head.hash, fields);
+export async function appendAudit(tx: Executor, e: AuditInput): Promise<void> {
   await tx
     .insertInto('audit_events')
     .values({
       trust_id: e.trustId,
-      seq,
-      id: fields.id,
+      id: newId(),
       at: e.at,
       actor_account_id: e.actorAccountId,
       actor_label: e.actorLabel,
@@ -37,12 +23,44 @@ export async function appendAudit(tx: Executor, e: AuditInput): Promise<{ seq: n
       ip: e.ip,
       user_agent: e.userAgent,
       detail: JSON.stringify(e.detail ?? {}),
-      prev_hash: head.hash,
-      hash,
     })
     .execute();
-  await tx.updateTable('audit_heads').set({ seq, hash }).where('trust_id', '=', e.trustId).execute();
-  return { seq, hash };
+}
+
+/** Links the trust's committed, unchained events (oldest first); returns how many were linked. */
+export async function chainPending(db: Executor, trustId: string, batch = 2000): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    await tx.insertInto('audit_heads').values({ trust_id: trustId, seq: 0, hash: GENESIS_HASH }).onConflict((oc) => oc.column('trust_id').doNothing()).execute();
+    const head = await tx.selectFrom('audit_heads').select(['seq', 'hash']).where('trust_id', '=', trustId).forUpdate().executeTakeFirstOrThrow();
+    const rows = (await tx
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('trust_id', '=', trustId)
+      .where('hash', 'is', null)
+      .orderBy('seq')
+      .limit(batch)
+      .execute()) as unknown as AuditRowOut[];
+    if (rows.length === 0) return 0;
+    const links = linkEvents({ pos: Number(head.seq), hash: head.hash }, rows.map(toFields));
+    await sql`
+      UPDATE audit_events e SET chain_pos = v.pos, prev_hash = v.prev, hash = v.hash
+        FROM unnest(${rows.map((r) => r.seq)}::bigint[], ${links.map((l) => l.pos)}::bigint[],
+                    ${links.map((l) => l.prevHash)}::text[], ${links.map((l) => l.hash)}::text[]) AS v(seq, pos, prev, hash)
+       WHERE e.trust_id = ${trustId} AND e.seq = v.seq`.execute(tx);
+    const last = links[links.length - 1] as (typeof links)[number];
+    await tx.updateTable('audit_heads').set({ seq: last.pos, hash: last.hash }).where('trust_id', '=', trustId).execute();
+    return rows.length;
+  });
+}
+
+/** Links every trust's waiting events. Run by the app every moment and before every verification. */
+export async function chainAll(db: Executor): Promise<number> {
+  const trusts = await db.selectFrom('audit_events').select('trust_id').where('hash', 'is', null).distinct().execute();
+  let linked = 0;
+  for (const { trust_id } of trusts) {
+    for (let n = await chainPending(db, trust_id); n > 0; n = await chainPending(db, trust_id)) linked += n;
+  }
+  return linked;
 }
 
 export type AuditRowOut = {
@@ -59,11 +77,12 @@ export type AuditRowOut = {
   ip: string | null;
   user_agent: string | null;
   detail: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
+  chain_pos: string | null;
+  prev_hash: string | null;
+  hash: string | null;
 };
 
-export function toChainRow(r: AuditRowOut): ChainRow {
+function toFields(r: AuditRowOut): AuditFields {
   return {
     trustId: r.trust_id,
     seq: Number(r.seq),
@@ -78,9 +97,11 @@ export function toChainRow(r: AuditRowOut): ChainRow {
     ip: r.ip,
     userAgent: r.user_agent,
     detail: r.detail,
-    prevHash: r.prev_hash,
-    hash: r.hash,
   };
+}
+
+export function toChainRow(r: AuditRowOut): ChainRow {
+  return { ...toFields(r), pos: Number(r.chain_pos), prevHash: r.prev_hash ?? '', hash: r.hash ?? '' };
 }
 
 /** Streams one trust's chain in pages, oldest first. */
@@ -91,13 +112,13 @@ export async function* chainPages(db: Executor, trustId: string, pageSize = 5000
       .selectFrom('audit_events')
       .selectAll()
       .where('trust_id', '=', trustId)
-      .where('seq', '>', String(after) as never)
-      .orderBy('seq')
+      .where('chain_pos', '>', String(after) as never)
+      .orderBy('chain_pos')
       .limit(pageSize)
       .execute()) as unknown as AuditRowOut[];
     if (rows.length === 0) return;
     yield rows.map(toChainRow);
-    after = Number(rows[rows.length - 1]?.seq);
+    after = Number(rows[rows.length - 1]?.chain_pos);
   }
 }
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import pg from 'pg';
-import { verifyChains } from '../audit/service.ts';
+import { audit, verifyChains } from '../audit/service.ts';
+import { SYSTEM_ACTOR } from '../context.ts';
 import { buildPupil, buildSchool, buildTrust, buildUser, signIn } from '../testing/factories.ts';
 import { type TestHaven, testDatabase, testHaven } from '../testing/harness.ts';
 import { RestoreError, restoreBackup, writeBackup } from './backup.ts';
@@ -54,6 +55,9 @@ test('backup then restore into an empty database gives back identical rows and a
     const result = await restoreBackup(target.url, fs.createReadStream(file));
     assert.ok((result.tables.people ?? 0) >= 26);
     assert.deepEqual(await snapshot(target.url), await snapshot(h.url));
+    // The restored Haven carries on: new audit events follow the restored ones in the same chain.
+    const trustId = (await target.db.selectFrom('trusts').select('id').executeTakeFirstOrThrow()).id;
+    await target.db.transaction().execute((tx) => audit(tx, h, SYSTEM_ACTOR, { trustId, action: 'test.after_restore', recordType: 'thing' }));
     const chains = await verifyChains(target.db);
     assert.ok(chains.length > 0);
     assert.ok(chains.every((c) => c.broken === null));

@@ -107,6 +107,22 @@ export async function writeBackup(databaseUrl: string, destination: Writable, no
 
 export class RestoreError extends Error {}
 
+/** Serial columns (such as the audit trail's seq) continue after the highest restored value. */
+async function advanceSequences(client: pg.ClientBase): Promise<void> {
+  const serials = await client.query<{ tbl: string; col: string; seq: string }>(
+    `SELECT t.relname AS tbl, a.attname AS col, s.oid::regclass::text AS seq
+       FROM pg_class s
+       JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'a'
+       JOIN pg_class t ON t.oid = d.refobjid
+       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+       JOIN pg_namespace n ON n.oid = s.relnamespace
+      WHERE s.relkind = 'S' AND n.nspname = 'public'`,
+  );
+  for (const r of serials.rows) {
+    await client.query(`SELECT setval($1::regclass, coalesce((SELECT max(${ident(r.col)}) FROM ${ident(r.tbl)}), 0) + 1, false)`, [r.seq]);
+  }
+}
+
 /**
  * Restores a backup into the database at `databaseUrl`, which must be migrated and hold no rows.
  * All or nothing: one transaction, committed only when every table's row count matches the trailer.
@@ -179,6 +195,7 @@ export async function restoreBackup(databaseUrl: string, source: Readable): Prom
         throw new RestoreError(`The backup file is damaged: table ${name} should hold ${expected} rows but ${counts[name] ?? 0} were read.`);
       }
     }
+    await advanceSequences(client);
     await client.query('COMMIT');
     return { tables: counts };
   } catch (err) {

@@ -129,7 +129,7 @@ export type ApiTokensTable = {
 
 export type AuditEventsTable = {
   trust_id: string;
-  seq: ColumnType<string, string | number | bigint, never>;
+  seq: ColumnType<string, string | number | bigint | undefined, never>;
   id: string;
   at: Timestamp;
   actor_account_id: string | null;
@@ -141,8 +141,10 @@ export type AuditEventsTable = {
   ip: string | null;
   user_agent: string | null;
   detail: Json;
-  prev_hash: string;
-  hash: string;
+  /** Position in the trust's chain, set once by the chainer (null until linked). */
+  chain_pos: ColumnType<string | null, never, string | number | bigint>;
+  prev_hash: ColumnType<string | null, never, string>;
+  hash: ColumnType<string | null, never, string>;
 };
 
 export type AuditHeadsTable = {

@@ -148,9 +148,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
 
     -- Audit: append-only and hash-chained per trust. Platform events (no trust) use the nil UUID.
+    -- An event is written in the transaction of the change it records, unchained; the chainer then
+    -- links committed events in order (chain_pos, prev_hash, hash), so writers never queue on one lock.
     CREATE TABLE audit_events (
       trust_id uuid NOT NULL,
-      seq bigint NOT NULL,
+      seq bigserial NOT NULL,
       id uuid NOT NULL,
       at timestamptz NOT NULL,
       actor_account_id uuid,
@@ -162,12 +164,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ip text,
       user_agent text,
       detail jsonb NOT NULL DEFAULT '{}'::jsonb,
-      prev_hash text NOT NULL,
-      hash text NOT NULL,
-      PRIMARY KEY (trust_id, seq)
+      chain_pos bigint,
+      prev_hash text,
+      hash text,
+      PRIMARY KEY (trust_id, seq),
+      UNIQUE (trust_id, chain_pos),
+      CHECK ((chain_pos IS NULL) = (hash IS NULL) AND (hash IS NULL) = (prev_hash IS NULL))
     );
     CREATE INDEX audit_events_record ON audit_events (trust_id, record_type, record_id);
     CREATE INDEX audit_events_at ON audit_events (trust_id, at DESC);
+    CREATE INDEX audit_events_unchained ON audit_events (trust_id, seq) WHERE hash IS NULL;
 
     CREATE TABLE audit_heads (
       trust_id uuid PRIMARY KEY,
@@ -175,8 +181,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       hash text NOT NULL
     );
 
+    -- The only change ever allowed: linking an unchained event once, leaving every recorded field as it was.
     CREATE FUNCTION haven_audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+      IF TG_OP = 'UPDATE' AND OLD.hash IS NULL AND NEW.hash IS NOT NULL
+         AND (NEW.trust_id, NEW.seq, NEW.id, NEW.at, NEW.actor_account_id, NEW.actor_label, NEW.action,
+              NEW.record_type, NEW.record_id, NEW.school_id, NEW.ip, NEW.user_agent, NEW.detail)
+             IS NOT DISTINCT FROM
+             (OLD.trust_id, OLD.seq, OLD.id, OLD.at, OLD.actor_account_id, OLD.actor_label, OLD.action,
+              OLD.record_type, OLD.record_id, OLD.school_id, OLD.ip, OLD.user_agent, OLD.detail) THEN
+        RETURN NEW;
+      END IF;
       RAISE EXCEPTION 'audit_events is append-only: % is not allowed', TG_OP
         USING ERRCODE = 'insufficient_privilege';
     END $$;
