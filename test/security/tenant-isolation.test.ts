@@ -33,6 +33,9 @@ type Side = {
   accountId: string;
   concernId: string;
   draftId: string;
+  agreementId: string;
+  versionId: string;
+  campaignId: string;
   sha256: string;
   secrets: string[];
 };
@@ -119,7 +122,20 @@ async function side(
       `--${boundary}--\r\n`,
     ].join(''),
   });
+  const agreements = await h.app.inject({ url: `/api/v1/schools/${school.id}/agreements`, headers: s.headers });
+  const staffAgreement = (agreements.json() as { agreements: { id: string; audience: string }[] }).agreements.find((a) => a.audience === 'staff');
+  const published = await h.app.inject({ method: 'POST', url: `/api/v1/agreements/${staffAgreement?.id}/publish`, headers: s.headers });
+  const versionId = (published.json() as { versionId: string }).versionId;
+  const campaign = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/schools/${school.id}/campaigns`,
+    headers: s.headers,
+    payload: { versionId, title: `${schoolName}Campaign`, dueOn: '2026-12-31', groups: [{ kind: 'staff' }] },
+  });
   // The sweep must aim at real rows of the other trust, so their creation is part of the test.
+  assert.equal(agreements.statusCode, 200, agreements.body);
+  assert.equal(published.statusCode, 201, published.body);
+  assert.equal(campaign.statusCode, 201, campaign.body);
   assert.equal(concern.statusCode, 201, concern.body);
   assert.equal(draft.statusCode, 204, draft.body);
   assert.equal(evidence.statusCode, 201, evidence.body);
@@ -140,6 +156,9 @@ async function side(
     accountId: admin.accountId,
     concernId,
     draftId,
+    agreementId: staffAgreement?.id ?? '',
+    versionId,
+    campaignId: (campaign.json() as { id: string }).id,
     sha256: (evidence.json() as { sha256: string }).sha256,
     secrets: [
       pupil.id,
@@ -151,6 +170,7 @@ async function side(
       `${schoolName}Concern`,
       `${schoolName}Draft`,
       `${schoolName}Evidence`,
+      `${schoolName}Campaign`,
       school.id,
       trust.id,
       trustName,
@@ -180,6 +200,12 @@ const paramValue = (target: Side, name: string): string => {
     accountId: target.accountId,
     concernId: target.concernId,
     draftId: target.draftId,
+    agreementId: target.agreementId,
+    versionId: target.versionId,
+    campaignId: target.campaignId,
+    acceptanceId: newId(), // no acceptance exists on either side; a made-up id must still be refused
+    token: 'x'.repeat(43),
+    item: 'policyRead',
     sha256: target.sha256,
     trustId: target.trustId,
   };

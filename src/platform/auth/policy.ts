@@ -36,6 +36,16 @@ export const ACTIONS = {
     roles: ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'chair_of_governors', 'trust_ceo', 'trust_safeguarding_lead'],
     scope: 'admin',
   },
+  // Agreements and consents (issue 6).
+  'agreements.view': { roles: 'anyStaff', scope: 'people:read' },
+  'agreements.manage': { roles: ['headteacher', 'online_safety_lead', 'trust_admin'], scope: 'people:write' },
+  'agreements.record': {
+    roles: ['headteacher', 'online_safety_lead', 'teacher', 'support_staff', 'office', 'trust_admin'],
+    scope: 'people:write',
+  },
+  'consents.view': { roles: 'anyStaff', scope: 'people:read' },
+  'consents.manage': { roles: ['headteacher', 'office', 'trust_admin'], scope: 'people:write' },
+  'induction.manage': { roles: ['headteacher', 'online_safety_lead', 'office', 'trust_admin'], scope: 'people:write' },
 } as const satisfies Record<string, { roles: readonly Role[] | 'anyStaff'; scope: string }>;
 
 export type Action = keyof typeof ACTIONS;

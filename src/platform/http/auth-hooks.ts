@@ -44,8 +44,10 @@ export function registerAuth(app: FastifyInstance): void {
     if (!token) return;
     const session = await resolveSession(app.haven, token);
     if (!session) return;
-    // Signing in again replaces the session, so it needs no token from the old one.
-    if (UNSAFE.has(req.method) && !CSRF_EXEMPT.has(req.url.split('?')[0] ?? '')) {
+    // Signing in again replaces the session, so it needs no token from the old one; public pages
+    // (parent links, class kiosks) act by their own single-use token and never by the session.
+    const path = req.url.split('?')[0] ?? '';
+    if (UNSAFE.has(req.method) && !CSRF_EXEMPT.has(path) && !path.startsWith('/api/v1/public/')) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
         throw new AppError(403, 'Missing security token', `Reload the page and try again (the ${CSRF_HEADER} header did not match).`);

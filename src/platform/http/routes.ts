@@ -1,5 +1,6 @@
 // Every module's routes, mounted under /api/v1. A new capability adds its plugin here.
 import type { FastifyPluginAsync } from 'fastify';
+import { agreementRoutes } from '../../modules/agreements/routes.ts';
 import { concernRoutes } from '../../modules/concerns/routes.ts';
 import { importRoutes } from '../../modules/directory/import/routes.ts';
 import { manageRoutes } from '../../modules/directory/manage-routes.ts';
@@ -20,4 +21,5 @@ export const moduleRoutes: FastifyPluginAsync[] = [
   manageRoutes,
   importRoutes,
   concernRoutes,
+  agreementRoutes,
 ];

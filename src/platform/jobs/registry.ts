@@ -1,6 +1,7 @@
 // Every background job Haven runs. A capability that needs a queue or a schedule adds its entry
 // here (like the route list in http/routes.ts); startJobs() creates the queues, schedules and workers.
 import type { Haven } from '../context.ts';
+import { remindCampaigns } from '../../modules/agreements/reminders.ts';
 import { remindStaleConcerns } from '../../modules/concerns/notify.ts';
 import { housekeeping } from './housekeeping.ts';
 
@@ -27,4 +28,11 @@ export const concernRemindersJob: JobDefinition = {
   run: (haven) => remindStaleConcerns(haven),
 };
 
-export const JOBS: readonly JobDefinition[] = [housekeepingJob, concernRemindersJob];
+/** Daily at 07:30 UTC: remind people still outstanding on agreement campaigns (on each campaign's schedule). */
+export const agreementRemindersJob: JobDefinition = {
+  name: 'agreements.reminders',
+  schedule: '30 7 * * *',
+  run: (haven) => remindCampaigns(haven),
+};
+
+export const JOBS: readonly JobDefinition[] = [housekeepingJob, concernRemindersJob, agreementRemindersJob];
