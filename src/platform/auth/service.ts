@@ -159,14 +159,33 @@ export type SessionState = {
 export async function resolveSession(haven: Haven, token: string): Promise<SessionState | null> {
   const now = haven.clock.now();
   const idHash = secretHash(token);
-  const row = await haven.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
-  if (!row) return null;
+  // The session and its account in one round trip: this runs on every request.
+  const joined = await haven.db
+    .selectFrom('sessions')
+    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+    .select([
+      'sessions.account_id',
+      'sessions.csrf_token',
+      'sessions.mfa_passed',
+      'sessions.trust_id',
+      'sessions.school_id',
+      'sessions.created_at',
+      'sessions.last_seen_at',
+      'accounts.display_name',
+      'accounts.email',
+      'accounts.disabled_at',
+      'accounts.must_change_password',
+    ])
+    .where('sessions.id_hash', '=', idHash)
+    .executeTakeFirst();
+  if (!joined) return null;
+  const row = joined;
   if (sessionExpired({ createdAt: row.created_at, lastSeenAt: row.last_seen_at }, now)) {
     await haven.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
     return null;
   }
-  const account = await accountById(haven.db, row.account_id);
-  if (!account || account.disabled_at) return null;
+  const account = { id: row.account_id, display_name: row.display_name, email: row.email, must_change_password: row.must_change_password };
+  if (row.disabled_at) return null;
   if (now.getTime() - row.last_seen_at.getTime() > 60_000) {
     await haven.db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
   }

@@ -75,6 +75,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE UNIQUE INDEX people_upn_key ON people (trust_id, upn) WHERE upn IS NOT NULL;
     CREATE UNIQUE INDEX people_staff_code_key ON people (trust_id, school_id, staff_code) WHERE staff_code IS NOT NULL;
     CREATE UNIQUE INDEX people_account_key ON people (trust_id, account_id) WHERE account_id IS NOT NULL;
+    -- Every request finds the signed-in account's people across trusts by account alone.
+    CREATE INDEX people_account ON people (account_id) WHERE account_id IS NOT NULL;
     CREATE INDEX people_school_kind ON people (trust_id, school_id, kind, family_name);
     CREATE INDEX people_search ON people (trust_id, lower(family_name), lower(given_name));
 
