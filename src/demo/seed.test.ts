@@ -98,3 +98,12 @@ test('seeding again changes nothing, and the audit chain records the seeding', a
   assert.equal(seeded.length, 1);
   assert.ok((await verifyChains(h.db)).every((c) => c.broken === null));
 });
+
+test('the demo has life in it: concerns in the queue (one taken by the DSL) and a staff agreement campaign', async () => {
+  const concerns = await h.db.selectFrom('concerns').select(['status', 'urgent', 'owner_person_id']).where('trust_id', '=', trustId).execute();
+  assert.equal(concerns.length, 3);
+  assert.equal(concerns.filter((c) => c.status === 'triage' && c.owner_person_id).length, 1);
+  assert.equal(concerns.filter((c) => c.urgent).length, 1);
+  const campaigns = await h.db.selectFrom('agreement_campaigns').select('title').where('trust_id', '=', trustId).execute();
+  assert.deepEqual(campaigns.map((c) => c.title), ['Staff agreement for this year']);
+});

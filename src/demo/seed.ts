@@ -3,6 +3,7 @@
 // transaction, once: a second call finds the demo trust and does nothing.
 import { sql } from 'kysely';
 import { audit } from '../platform/audit/service.ts';
+import { seedDemoActivity } from './activity.ts';
 import { hashPassphrase } from '../platform/auth/passwords.ts';
 import type { Role } from '../platform/auth/roles.ts';
 import { type Haven, SYSTEM_ACTOR } from '../platform/context.ts';
@@ -39,13 +40,15 @@ type Pending = {
 export async function seedDemo(haven: Haven): Promise<DemoSummary> {
   if (!haven.config.demo) throw new Error('The demo trust is only loaded in demo mode (embedded database, not production).');
   const passwordHash = await hashPassphrase(DEMO_PASSPHRASE);
-  return haven.db.transaction().execute(async (tx) => {
+  const summary = await haven.db.transaction().execute(async (tx) => {
     // One seeder at a time, even if two processes race on first start.
     await sql`SELECT pg_advisory_xact_lock(hashtext('haven.demo.seed'))`.execute(tx);
     const existing = await tx.selectFrom('trusts').select('id').where('is_demo', '=', true).executeTakeFirst();
     if (existing) return { created: false, trustId: existing.id, schools: 0, pupils: 0, parents: 0, staff: 0, accounts: 0 };
     return build(tx, haven, passwordHash);
   });
+  if (summary.created) await seedDemoActivity(haven, summary.trustId);
+  return summary;
 }
 
 async function build(tx: Tx, haven: Haven, passwordHash: string): Promise<DemoSummary> {
