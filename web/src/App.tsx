@@ -6,6 +6,12 @@ import { Layout } from './components/Layout.tsx';
 import { Page } from './components/Page.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
+import { CasePage } from './pages/concerns/CasePage.tsx';
+import { ChronologyPage } from './pages/concerns/ChronologyPage.tsx';
+import { IncidentLogPage } from './pages/concerns/IncidentLogPage.tsx';
+import { MyReportsPage } from './pages/concerns/MyReportsPage.tsx';
+import { QueuePage } from './pages/concerns/QueuePage.tsx';
+import { ReportConcernPage } from './pages/concerns/ReportConcernPage.tsx';
 import { EnrolTwoFactorPage, FirstPassphrasePage } from './pages/FirstSignInPages.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
@@ -15,6 +21,7 @@ import { ForgotPassphrasePage, ResetPassphrasePage } from './pages/PassphraseRes
 import { PeoplePage } from './pages/PeoplePage.tsx';
 import { PersonPage } from './pages/PersonPage.tsx';
 import { WhoToTellPage } from './pages/WhoToTellPage.tsx';
+import { agreementRoutes, publicAgreementRoutes } from './pages/agreements/routes.tsx';
 import { useSession } from './session.ts';
 
 function Gate() {
@@ -71,15 +78,23 @@ export function App() {
       />
       <Route path="/forgot-passphrase" element={<ForgotPassphrasePage />} />
       <Route path="/reset-password" element={<ResetPassphrasePage />} />
+      {publicAgreementRoutes()}
       <Route element={<Gate />}>
         <Route index element={<HomePage />} />
         <Route path="who-to-tell" element={<WhoToTellPage />} />
         <Route path="people" element={<PeoplePage />} />
         <Route path="people/:personId" element={<PersonPage />} />
+        <Route path="people/:personId/chronology" element={<ChronologyPage />} />
+        <Route path="concerns" element={<QueuePage />} />
+        <Route path="concerns/new" element={<ReportConcernPage />} />
+        <Route path="concerns/mine" element={<MyReportsPage />} />
+        <Route path="concerns/:concernId" element={<CasePage />} />
+        <Route path="incident-log" element={<IncidentLogPage />} />
         <Route path="import" element={<ImportPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="outbox" element={<OutboxPage />} />
         <Route path="account" element={<AccountPage />} />
+        {agreementRoutes()}
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -7,6 +7,8 @@ import { useEffect, useRef } from 'react';
 import { Link, Outlet, NavLink as RouterNavLink, useLocation, useNavigate } from 'react-router';
 import { api, type Session, setCsrfToken } from '../api.ts';
 import { canAudit, canManagePeople, canSeeOutbox, SESSION_KEY, useSignedIn } from '../session.ts';
+import { agreementNavItems } from './agreements/types.ts';
+import { isResponder } from './concerns/types.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { quickHide, useQuickHideShortcut } from './quick-hide.ts';
@@ -33,8 +35,13 @@ export function SkipLink() {
 function navItems(session: Session) {
   return [
     { to: '/', label: 'Home', show: true },
+    { to: '/concerns/new', label: 'Report a concern', show: true },
+    { to: '/concerns/mine', label: 'My reports', show: true },
+    { to: '/concerns', label: 'Concerns', show: isResponder(session), end: true },
+    { to: '/incident-log', label: 'Incident log', show: isResponder(session) },
     { to: '/who-to-tell', label: 'Who to tell', show: true },
     { to: '/people', label: 'People', show: true },
+    ...agreementNavItems(session),
     { to: '/import', label: 'Import', show: canManagePeople(session) },
     { to: '/audit', label: 'Audit', show: canAudit(session) },
     { to: '/outbox', label: 'Outbox', show: canSeeOutbox(session) },
@@ -112,7 +119,12 @@ export function Layout() {
 
   const items = navItems(session);
   const headerHeight = session.demo ? 100 : 64;
-  const isActive = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname.startsWith(to));
+  const isActive = (to: string) => {
+    if (to === '/') return location.pathname === '/';
+    // Longer nav paths win: /concerns/new is "Report a concern", not "Concerns".
+    const longer = items.some((i) => i.to !== to && i.to.startsWith(to) && location.pathname.startsWith(i.to));
+    return location.pathname.startsWith(to) && !longer;
+  };
 
   return (
     <>
@@ -171,6 +183,7 @@ export function Layout() {
                 key={i.to}
                 component={RouterNavLink}
                 to={i.to}
+                end={'end' in i ? i.end : undefined}
                 label={i.label}
                 active={isActive(i.to)}
                 aria-current={isActive(i.to) ? 'page' : undefined}

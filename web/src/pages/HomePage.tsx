@@ -33,6 +33,14 @@ export function HomePage() {
 
   return (
     <Page title={school.name} intro={`Signed in as ${session.account.displayName}.`}>
+      <Group gap="sm">
+        <Button component={Link} to="/concerns/new" size="lg" color="red.8">
+          Report a concern
+        </Button>
+        <Button component={Link} to="/concerns/mine" size="lg" variant="outline">
+          My reports
+        </Button>
+      </Group>
       <Stack gap="sm" component="section" aria-labelledby="worry-heading">
         <Title order={2} id="worry-heading" fz={22}>
           Worried about a child? Tell the safeguarding lead

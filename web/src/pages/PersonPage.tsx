@@ -5,11 +5,13 @@ import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, isStatus, type Person } from '../api.ts';
 import { AccountPanel } from '../components/AccountPanel.tsx';
+import { ConsentPanel } from '../components/agreements/ConsentPanel.tsx';
 import { TableWrap } from '../components/TableWrap.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { Loading, Page } from '../components/Page.tsx';
 import { ContactLinks } from '../components/RoleHolders.tsx';
 import { formatDate, kindLabel, yearLabel } from '../format.ts';
+import { isResponder } from '../components/concerns/types.ts';
 import { canManageAccounts, useSignedIn } from '../session.ts';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -70,9 +72,16 @@ export function PersonPage() {
         </Group>
       }
     >
-      <Anchor component={Link} to="/people">
-        Back to people
-      </Anchor>
+      <Group gap="lg">
+        <Anchor component={Link} to="/people">
+          Back to people
+        </Anchor>
+        {p.kind === 'pupil' && isResponder(session) && (
+          <Anchor component={Link} to={`/people/${p.id}/chronology`}>
+            Chronology
+          </Anchor>
+        )}
+      </Group>
       <Card withBorder padding="lg" component="section" aria-labelledby="details-heading">
         <Title order={2} fz={20} id="details-heading" mb="sm">
           Details
@@ -188,6 +197,8 @@ export function PersonPage() {
           </Alert>
         )
       )}
+
+      {p.kind === 'pupil' && <ConsentPanel pupil={p} />}
 
       {canManageAccounts(session) && p.kind !== 'pupil' && <AccountPanel personId={p.id} suggestedEmail={s?.email ?? p.email} />}
     </Page>
