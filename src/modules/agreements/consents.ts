@@ -9,6 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { neutraliseCell } from '../concerns/exports/incident-log-csv.ts';
 import { renderTablePdf } from '../concerns/exports/pdf-table.ts';
 import { CONSENT_LABELS, CONSENT_PURPOSES, type ConsentMethod, type ConsentPurpose, currentConsent, isoDate, mustNotAppear } from './model.ts';
+import { photoUrl, pupilsWithPhotos } from './photos.ts';
 import { requireCan } from './service.ts';
 import * as store from './store.ts';
 
@@ -97,13 +98,23 @@ async function classConsents(haven: Haven, p: Principal, schoolId: string, regis
 /** The phone-sized answer: pupils of the class with no current yes for the purpose. */
 export async function mustNotAppearList(haven: Haven, p: Principal, schoolId: string, purpose: ConsentPurpose, registrationGroup: string | undefined) {
   const { pupils, records } = await classConsents(haven, p, schoolId, registrationGroup);
+  const listed = pupils.filter((x) => mustNotAppear(currentOf(records, x.id, purpose)));
+  const withPhoto = await pupilsWithPhotos(
+    haven,
+    p.trustId,
+    listed.map((x) => x.id),
+  );
   return {
     purpose,
     label: CONSENT_LABELS[purpose],
     registrationGroup: registrationGroup ?? null,
-    pupils: pupils
-      .filter((x) => mustNotAppear(currentOf(records, x.id, purpose)))
-      .map((x) => ({ id: x.id, name: x.name, registrationGroup: x.registrationGroup, answer: currentOf(records, x.id, purpose), photoUrl: null })),
+    pupils: listed.map((x) => ({
+      id: x.id,
+      name: x.name,
+      registrationGroup: x.registrationGroup,
+      answer: currentOf(records, x.id, purpose),
+      photoUrl: withPhoto.has(x.id) ? photoUrl(x.id) : null,
+    })),
   };
 }
 

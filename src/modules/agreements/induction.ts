@@ -1,11 +1,11 @@
 // The induction checklist for each member of staff, worked out rather than stored: the staff
 // agreement from acceptances, the account from people.account_id; only "policy read" and
-// "training recorded" are ticked by hand.
+// "training recorded" are ticked by hand. Listed: new starters (last 90 days) and anyone incomplete.
 import { audit } from '../../platform/audit/service.ts';
 import type { Principal } from '../../platform/auth/policy.ts';
 import type { ActorRef, Haven } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
-import { type InductionItems, type InductionTickItem, inductionComplete, isoDate, stateOf } from './model.ts';
+import { type InductionItems, type InductionTickItem, inductionComplete, isoDate, onInductionList, stateOf } from './model.ts';
 import { requireCan } from './service.ts';
 import * as store from './store.ts';
 
@@ -19,14 +19,18 @@ export async function inductionList(haven: Haven, p: Principal, schoolId: string
   const [current] = staffAgreement ? await store.latestVersions(haven.db, p.trustId, [staffAgreement.id]) : [];
   const facts = current ? await store.acceptanceFacts(haven.db, p.trustId, [current.id], ids) : [];
   const ticks = ids.length ? await haven.db.selectFrom('induction_ticks').selectAll().where('trust_id', '=', p.trustId).where('person_id', 'in', ids).execute() : [];
-  const rows = staff.map((s) => {
+  const now = haven.clock.now();
+  const rows = staff.flatMap((s) => {
     const items: InductionItems = {
       policyRead: ticks.some((t) => t.person_id === s.id && t.item === 'policyRead'),
       agreementAccepted: stateOf(facts.filter((f) => f.personId === s.id)).state === 'accepted',
       trainingRecorded: ticks.some((t) => t.person_id === s.id && t.item === 'trainingRecorded'),
       accountIssued: s.accountId !== null,
     };
-    return { personId: s.id, name: s.name, kind: s.kind, startedOn: isoDate(s.createdAt), items, complete: inductionComplete(items) };
+    const complete = inductionComplete(items);
+    // people has no start date column: the day the person was added to the directory stands in.
+    if (!onInductionList({ startedAt: s.createdAt, complete }, now)) return [];
+    return [{ personId: s.id, name: s.name, kind: s.kind, startedOn: isoDate(s.createdAt), items, complete }];
   });
   // Incomplete first, newest starters first: the headteacher's question is "who still needs what".
   rows.sort((a, b) => Number(a.complete) - Number(b.complete) || b.startedOn.localeCompare(a.startedOn) || a.name.localeCompare(b.name));

@@ -122,3 +122,15 @@ test('induction is complete only with all four items; kiosk names show first nam
   for (const k of Object.keys(all)) assert.equal(inductionComplete({ ...all, [k]: false }), false, k);
   assert.deepEqual(kioskName({ givenName: 'Robert', preferredName: 'Bob', familyName: 'smith' }), { firstName: 'Bob', lastInitial: 'S' });
 });
+
+test('the induction list holds new starters and anyone incomplete; complete long-standing staff drop off', async () => {
+  const { onInductionList, INDUCTION_NEW_STARTER_DAYS } = await import('./model.ts');
+  const now = new Date('2026-11-23T12:00:00Z');
+  const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+  assert.equal(INDUCTION_NEW_STARTER_DAYS, 90);
+  assert.equal(onInductionList({ startedAt: daysAgo(10), complete: true }, now), true);
+  assert.equal(onInductionList({ startedAt: daysAgo(89), complete: true }, now), true);
+  assert.equal(onInductionList({ startedAt: daysAgo(90), complete: true }, now), false);
+  assert.equal(onInductionList({ startedAt: daysAgo(400), complete: true }, now), false);
+  assert.equal(onInductionList({ startedAt: daysAgo(400), complete: false }, now), true);
+});

@@ -327,6 +327,8 @@ export function reminderDue(c: { createdAt: Date; dueOn: string; reminderDays: n
 
 export const PARENT_LINK_DAYS = 14;
 export const KIOSK_HOURS = 2;
+/** A parent may withdraw "at any time": the withdrawal link outlives the school year. */
+export const WITHDRAW_LINK_DAYS = 365;
 
 /** 32 random bytes, base64url: unguessable. Only its SHA-256 is stored. */
 export const newToken = (): string => randomBytes(32).toString('base64url');
@@ -349,6 +351,14 @@ export const INDUCTION_TICK_ITEMS = ['policyRead', 'trainingRecorded'] as const;
 export type InductionTickItem = (typeof INDUCTION_TICK_ITEMS)[number];
 export type InductionItems = { policyRead: boolean; agreementAccepted: boolean; trainingRecorded: boolean; accountIssued: boolean };
 export const inductionComplete = (i: InductionItems): boolean => i.policyRead && i.agreementAccepted && i.trainingRecorded && i.accountIssued;
+
+/** How long someone counts as a new starter on the induction list. */
+export const INDUCTION_NEW_STARTER_DAYS = 90;
+/** The checklist opens for new starters and stays until it is done: long-standing, complete staff drop off. */
+export function onInductionList(s: { startedAt: Date; complete: boolean }, now: Date): boolean {
+  if (!s.complete) return true;
+  return now.getTime() - s.startedAt.getTime() < INDUCTION_NEW_STARTER_DAYS * 86_400_000;
+}
 
 /** How a pupil's name shows on a shared kiosk screen: first name and initial only. */
 export const kioskName = (p: { givenName: string; preferredName: string | null; familyName: string }) => ({

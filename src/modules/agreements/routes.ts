@@ -10,6 +10,8 @@ import { actorOf, principalOf } from '../../platform/http/auth-hooks.ts';
 import { CONSENT_PURPOSES, INDUCTION_TICK_ITEMS } from './model.ts';
 import * as consents from './consents.ts';
 import * as induction from './induction.ts';
+import * as photos from './photos.ts';
+import * as withdrawLinks from './withdraw-links.ts';
 import * as service from './service.ts';
 
 const uuid = (what: string) => z.string().uuid(`${what} must be an id (a UUID)`);
@@ -64,6 +66,27 @@ async function readPaper(req: FastifyRequest) {
   if (!personId || !uuid('personId').safeParse(personId).success) throw badRequest('Send the field "personId" (the id of the person who signed).', [{ field: 'personId', message: 'required, a UUID' }]);
   if (!file) throw badRequest('Attach the scanned form in a field named "file".', [{ field: 'file', message: 'required' }]);
   return { personId, file };
+}
+
+async function readPhoto(req: FastifyRequest) {
+  if (!req.isMultipart()) throw badRequest('Send multipart/form-data with the photo in a field named "file".');
+  let file: { fileName: string; mime: string; bytes: Buffer } | undefined;
+  try {
+    for await (const part of req.parts({ limits: { fileSize: photos.MAX_PHOTO_BYTES, files: 1, fields: 2 } })) {
+      if (part.type === 'field') continue;
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        continue;
+      }
+      file = { fileName: part.filename, mime: part.mimetype, bytes: await part.toBuffer() };
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(413, 'Photo too large', `Photos are limited to ${photos.MAX_PHOTO_LABEL}.`, [{ field: 'file', message: `larger than ${photos.MAX_PHOTO_LABEL}` }]);
+    throw badRequest('The upload could not be read. Send multipart/form-data with the photo in "file".', [{ field: 'file', message: 'unreadable upload' }]);
+  }
+  if (!file) throw badRequest('Attach the photo in a field named "file".', [{ field: 'file', message: 'required' }]);
+  return file;
 }
 
 export const agreementRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -199,9 +222,33 @@ export const agreementRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      await service.useParentLink(haven, publicFrom(req), req.params.token, req.body);
-      return reply.status(201).header('cache-control', 'no-store').send({ accepted: true });
+      const { withdrawUrl } = await service.useParentLink(haven, publicFrom(req), req.params.token, req.body);
+      return reply.status(201).header('cache-control', 'no-store').send({ accepted: true, withdrawUrl });
     },
+  );
+
+  app.get('/public/withdraw/:token', { config: publicLimit, schema: { tags, summary: 'PUBLIC: what a parent\u2019s withdrawal link shows', params: TokenParams } }, async (req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return withdrawLinks.viewWithdrawLink(haven, req.params.token);
+  });
+
+  app.post(
+    '/public/withdraw/:token',
+    {
+      config: publicLimit,
+      schema: {
+        tags,
+        summary: 'PUBLIC: withdraw an acceptance and/or say no to consents (new records; spends the link)',
+        params: TokenParams,
+        body: z.object({
+          parentName: text('your name', 200),
+          reason: text('the reason', 2000),
+          withdrawAgreement: z.boolean({ error: 'withdrawAgreement is true or false.' }),
+          consentsNo: z.array(z.enum(CONSENT_PURPOSES, { error: `consent purposes are ${CONSENT_PURPOSES.join(', ')}` })).max(CONSENT_PURPOSES.length).default([]),
+        }),
+      },
+    },
+    async (req, reply) => reply.status(201).header('cache-control', 'no-store').send(await withdrawLinks.useWithdrawLink(haven, publicFrom(req), req.params.token, req.body)),
   );
 
   app.get('/public/kiosk/:token', { config: kioskLimit, schema: { tags, summary: 'PUBLIC: the class kiosk page', params: TokenParams } }, async (req, reply) => {
@@ -241,6 +288,22 @@ export const agreementRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => reply.status(201).send(await consents.recordConsent(haven, principalOf(req), actorOf(req), req.params.pupilId, req.body)),
   );
+
+  app.post('/people/:pupilId/photo', { schema: { tags, summary: 'Upload (or replace) a pupil\u2019s photo (multipart: file)', params: PupilParams } }, async (req, reply) => {
+    const p = principalOf(req);
+    const file = await readPhoto(req);
+    return reply.status(201).send(await photos.uploadPhoto(haven, p, actorOf(req), req.params.pupilId, file));
+  });
+
+  app.get('/people/:pupilId/photo', { schema: { tags, summary: 'A pupil\u2019s photo (audited)', params: PupilParams } }, async (req, reply) => {
+    const photo = await photos.readPhoto(haven, principalOf(req), actorOf(req), req.params.pupilId);
+    return reply
+      .header('content-type', photo.mime)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', 'inline')
+      .send(photo.bytes);
+  });
 
   const ClassQuery = z.object({ registrationGroup: group('the class').optional() });
   app.get(

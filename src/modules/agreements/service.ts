@@ -36,6 +36,7 @@ import {
   tokenState,
 } from './model.ts';
 import * as store from './store.ts';
+import { bindToAcceptance, issueWithdrawLink, withdrawUrl } from './withdraw-links.ts';
 
 // ------------------------------------------------------------------------------------------------
 // Helpers
@@ -326,11 +327,12 @@ export async function issueParentLinks(
   for (const pupil of pupils) {
     for (const parent of parents.filter((x) => x.pupil_id === pupil.id && x.email)) {
       const token = newToken();
+      const linkId = newId();
       await tx
         .insertInto('agreement_parent_links')
         .values({
           trust_id: trustId,
-          id: newId(),
+          id: linkId,
           token_hash: tokenHash(token),
           school_id: c.school_id,
           version_id: version.id,
@@ -341,12 +343,13 @@ export async function issueParentLinks(
           expires_at: expiresAt,
         })
         .execute();
+      const withdrawal = await issueWithdrawLink(tx, haven, { trustId, schoolId: c.school_id, pupilId: pupil.id, parentId: parent.parent_id, parentLinkId: linkId, acceptanceId: null });
       const first = pupil.preferredName ?? pupil.givenName;
       mails.push({
         trustId,
         to: parent.email as string,
         subject: `${schoolName}: please read and accept the ${version.title}`,
-        redact: [token],
+        redact: [token, withdrawal.token],
         text: [
           `Dear ${parent.given_name} ${parent.family_name},`,
           '',
@@ -355,6 +358,8 @@ export async function issueParentLinks(
           `Open this link (no account needed): ${haven.config.publicUrl}/p/${token}`,
           '',
           `The link is for ${first} only, works once and expires on ${isoDate(expiresAt)}. If you have more than one child at the school, each has their own link.`,
+          '',
+          `You can withdraw your acceptance, or say no to photos and names, at any time until ${isoDate(withdrawal.expiresAt)}: ${withdrawUrl(haven, withdrawal.token)}`,
         ].join('\n'),
       });
     }
@@ -416,7 +421,7 @@ export async function useParentLink(
 ) {
   const link = await liveParentLink(haven, token);
   const actor: ActorRef = { accountId: null, label: `${input.parentName} (parent, by emailed link)`, ip: from.ip, userAgent: from.userAgent };
-  await haven.db.transaction().execute(async (tx) => {
+  const done = await haven.db.transaction().execute(async (tx) => {
     // Spend the link first, conditionally: of two simultaneous uses, one wins and the other is refused.
     const spent = await tx
       .updateTable('agreement_parent_links')
@@ -471,7 +476,35 @@ export async function useParentLink(
       recordId: acceptanceId,
       detail: { method: 'parent_link', versionId: link.version_id, personId: link.pupil_id, parentId: link.parent_id, consents: Object.fromEntries(consents) },
     });
+    // The parent can withdraw later with the link from the first email or this new one.
+    await bindToAcceptance(tx, link.trust_id, link.id, acceptanceId);
+    const withdrawal = await issueWithdrawLink(tx, haven, { trustId: link.trust_id, schoolId: link.school_id, pupilId: link.pupil_id, parentId: link.parent_id, parentLinkId: link.id, acceptanceId });
+    const [parent] = (await store.parentsOf(tx, link.trust_id, [link.pupil_id])).filter((x) => x.parent_id === link.parent_id);
+    const [school, pupil, version] = await Promise.all([
+      store.schoolById(tx, link.trust_id, link.school_id),
+      store.personById(tx, link.trust_id, link.pupil_id),
+      store.versionById(tx, link.trust_id, link.version_id),
+    ]);
+    const url = withdrawUrl(haven, withdrawal.token);
+    const mail: Mail | null = parent?.email
+      ? {
+          trustId: link.trust_id,
+          to: parent.email,
+          subject: `${school?.name ?? 'School'}: your acceptance is recorded`,
+          redact: [withdrawal.token],
+          text: [
+            `Dear ${input.parentName},`,
+            '',
+            `${school?.name ?? 'The school'} has recorded that you accepted the ${version?.title ?? 'agreement'} for ${pupil?.preferred_name ?? pupil?.given_name ?? 'your child'} on ${isoDate(now)}.`,
+            '',
+            `You can withdraw it, or say no to photos and names, at any time until ${isoDate(withdrawal.expiresAt)}: ${url}`,
+          ].join('\n'),
+        }
+      : null;
+    return { withdrawUrl: url, mail };
   });
+  if (done.mail) await sendAll(haven, [done.mail]);
+  return { withdrawUrl: done.withdrawUrl };
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -120,6 +120,29 @@ export type InductionTicksTable = {
   recorded_by: string;
 };
 
+// Migration 0006_pupil_photos.ts.
+export type PupilPhotosTable = {
+  trust_id: string;
+  person_id: string;
+  sha256: string;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+};
+
+export type WithdrawLinksTable = {
+  trust_id: string;
+  id: string;
+  token_hash: string;
+  school_id: string;
+  pupil_id: string;
+  parent_id: string;
+  parent_link_id: string | null;
+  acceptance_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+};
+
 declare module '../../platform/db/schema.ts' {
   interface Database {
     agreements: AgreementsTable;
@@ -131,5 +154,7 @@ declare module '../../platform/db/schema.ts' {
     agreement_kiosks: KiosksTable;
     consent_records: ConsentRecordsTable;
     induction_ticks: InductionTicksTable;
+    pupil_photos: PupilPhotosTable;
+    agreement_withdraw_links: WithdrawLinksTable;
   }
 }
