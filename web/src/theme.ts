@@ -28,6 +28,9 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-teal-light-color': '#05573f',
     '--mantine-color-green-light-color': '#1d5e26',
     '--mantine-color-gray-light-color': '#343a40',
+    // Light buttons and the active menu item keep AA contrast on their darker hover tint too.
+    '--mantine-color-blue-light-color': 'var(--mantine-color-blue-9)',
+    '--mantine-color-red-light-color': 'var(--mantine-color-red-9)',
     '--mantine-color-disabled-color': 'var(--mantine-color-gray-7)',
   },
   dark: {},
