@@ -313,7 +313,7 @@ test('queue: urgent first, then oldest; closed cases leave it; incident log rows
   assert.equal(log.length, 3);
   assert.deepEqual(Object.keys(log[0] as Json).sort(), ['actionBy', 'actionTaken', 'date', 'incident', 'reference', 'reportedBy', 'time']);
   assert.equal(log[0]?.date, '2026-09-01');
-  assert.equal(log[0]?.time, '07:30');
+  assert.equal(log[0]?.time, '08:30'); // 07:30 UTC is 08:30 in UK summer time
   assert.match(log[0]?.incident, /^Inappropriate website accessed: /);
   assert.equal((await call(h, t.teacher, 'GET', `/schools/${t.school.id}/incident-log`)).statusCode, 403);
   const matrix = (await call(h, t.dsl, 'GET', `/schools/${t.school.id}/sanctions-matrix`)).json() as Json;

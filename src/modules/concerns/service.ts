@@ -1,6 +1,7 @@
 // Concerns use cases. Access is decided per case by model.accessOf (routing + shares); a case a
 // person may not see answers 404 everywhere. Every change and every case read is audited in the
 // same transaction; status/owner/type/urgency changes write their own timeline entries.
+import { londonDate, londonDateTime, londonTime } from '../../platform/time.ts';
 import { audit } from '../../platform/audit/service.ts';
 import { can, type Principal } from '../../platform/auth/policy.ts';
 import type { Role } from '../../platform/auth/roles.ts';
@@ -723,7 +724,7 @@ export async function applyTransition(haven: Haven, p: Principal, actor: ActorRe
         set.referred_at = input.referredAt;
         entries.push({
           kind: 'referral',
-          text: `Referred to ${input.agency.toUpperCase()} (reference ${input.reference}) at ${input.referredAt.toISOString()}`,
+          text: `Referred to ${input.agency.toUpperCase()} (reference ${input.reference}) at ${londonDateTime(input.referredAt)}`,
           data: { agency: input.agency, reference: input.reference, referredAt: input.referredAt.toISOString() },
         });
         break;
@@ -926,10 +927,9 @@ export async function incidentLog(haven: Haven, p: Principal, actor: ActorRef, s
   );
   const out: IncidentLogRow[] = rows.map((r) => {
     const mine = actions.filter((a) => a.concern_id === r.id);
-    const iso = r.occurred_at.toISOString();
     return {
-      date: iso.slice(0, 10),
-      time: iso.slice(11, 16),
+      date: londonDate(r.occurred_at),
+      time: londonTime(r.occurred_at),
       reference: r.reference,
       incident: `${TYPE_LABELS[r.type as ConcernType] ?? r.type}: ${r.what_happened}`,
       actionTaken: mine.map((a) => (ACTION_LABELS[a.action as SanctionAction] ?? a.action) + (a.note ? ` (${a.note})` : '')).join('; '),

@@ -78,7 +78,7 @@ export function IncidentLogPage() {
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">Date</Table.Th>
-                    <Table.Th scope="col">Time (UTC)</Table.Th>
+                    <Table.Th scope="col">Time</Table.Th>
                     <Table.Th scope="col">Reference</Table.Th>
                     <Table.Th scope="col">Incident</Table.Th>
                     <Table.Th scope="col">Action taken</Table.Th>
