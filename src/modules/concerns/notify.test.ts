@@ -1,43 +1,13 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
+import { smtpServer, bodyOf, subjectOf } from '../../platform/testing/smtp.ts';
 import { DAY } from '../../platform/clock.ts';
 import { type TestHaven, testHaven } from '../../platform/testing/harness.ts';
 import { namesInMailKey, remindStaleConcerns } from './notify.ts';
 import { call, report, type World, world } from './testing.ts';
 
-type Received = { to: string[]; raw: string };
 
-async function smtpServer() {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
-const bodyOf = (raw: string) =>
-  raw
-    .split(/\r?\n\r?\n/)
-    .slice(1)
-    .join('\n\n')
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-/** The Subject header, unfolded (long headers are wrapped onto continuation lines). */
-const subjectOf = (raw: string) => /^Subject: (.*)$/m.exec((raw.split(/\r?\n\r?\n/)[0] ?? '').replace(/\r?\n[ \t]+/g, ' '))?.[1] ?? '';
 
 let smtp: Awaited<ReturnType<typeof smtpServer>>;
 let h: TestHaven;

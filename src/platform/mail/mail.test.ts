@@ -1,43 +1,12 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
+import { bodyOf, type Received, smtpServer } from '../testing/smtp.ts';
 import { buildSchool, buildTrust, buildUser } from '../testing/factories.ts';
 import { type TestHaven, testHaven } from '../testing/harness.ts';
 
 
-type Received = { from: string; to: string[]; raw: string };
 
-/** A real SMTP server on a free loopback port that keeps what it receives. */
-async function smtpServer() {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
-/** The text part of a simple message, with quoted-printable soft breaks undone. */
-const bodyOf = (raw: string) =>
-  (raw.split(/\r?\n\r?\n/).slice(1).join('\n\n'))
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 
 let smtp: Awaited<ReturnType<typeof smtpServer>>;
 let h: TestHaven;
