@@ -1,7 +1,7 @@
 // A small table printer on pdfkit's built-in Helvetica: wrapped cells, the header row repeated on
 // every page, rows too tall for one page continued on the next, and a footer with page numbers.
 // Text is laid out line by line by us (not by pdfkit's wrapper) so nothing is ever cut off.
-import PDFDocument from 'pdfkit';
+import type PDFKit from 'pdfkit';
 
 export type TableColumn = { header: string; weight: number };
 export type TablePdf = {
@@ -61,7 +61,12 @@ export function wrap(text: string, width: number, measure: (s: string) => number
   return lines;
 }
 
-export function renderTablePdf(t: TablePdf): Promise<Buffer> {
+// pdfkit costs about 30 MB once loaded, so it loads with the first PDF, not when Haven starts.
+let pdfkit: Promise<typeof PDFKit> | null = null;
+
+export async function renderTablePdf(t: TablePdf): Promise<Buffer> {
+  pdfkit ??= import('pdfkit').then((m) => m.default);
+  const PDFDocument = await pdfkit;
   const doc = new PDFDocument({
     size: 'A4',
     layout: t.layout,
