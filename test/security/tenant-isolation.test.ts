@@ -33,6 +33,7 @@ type Side = {
   accountId: string;
   concernId: string;
   draftId: string;
+  changeId: string;
   agreementId: string;
   versionId: string;
   campaignId: string;
@@ -132,7 +133,19 @@ async function side(
     headers: s.headers,
     payload: { versionId, title: `${schoolName}Campaign`, dueOn: '2026-12-31', groups: [{ kind: 'staff' }] },
   });
+  const change = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/schools/${school.id}/filter-changes`,
+    headers: s.headers,
+    payload: {
+      kind: 'block',
+      targets: [{ type: 'site', value: `${schoolName.toLowerCase()}-games.example` }],
+      userGroup: { group: 'staff' },
+      reason: `${schoolName}Filterreason: a games site distracting staff`,
+    },
+  });
   // The sweep must aim at real rows of the other trust, so their creation is part of the test.
+  assert.equal(change.statusCode, 201, change.body);
   assert.equal(agreements.statusCode, 200, agreements.body);
   assert.equal(published.statusCode, 201, published.body);
   assert.equal(campaign.statusCode, 201, campaign.body);
@@ -156,6 +169,7 @@ async function side(
     accountId: admin.accountId,
     concernId,
     draftId,
+    changeId: (change.json() as { id: string }).id,
     agreementId: staffAgreement?.id ?? '',
     versionId,
     campaignId: (campaign.json() as { id: string }).id,
@@ -171,6 +185,7 @@ async function side(
       `${schoolName}Draft`,
       `${schoolName}Evidence`,
       `${schoolName}Campaign`,
+      `${schoolName}Filterreason`,
       school.id,
       trust.id,
       trustName,
@@ -199,6 +214,7 @@ const paramValue = (target: Side, name: string): string => {
     importId: target.importId,
     accountId: target.accountId,
     concernId: target.concernId,
+    changeId: target.changeId,
     draftId: target.draftId,
     agreementId: target.agreementId,
     versionId: target.versionId,

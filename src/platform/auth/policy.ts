@@ -46,6 +46,13 @@ export const ACTIONS = {
   'consents.view': { roles: 'anyStaff', scope: 'people:read' },
   'consents.manage': { roles: ['headteacher', 'office', 'trust_admin'], scope: 'people:write' },
   'induction.manage': { roles: ['headteacher', 'online_safety_lead', 'office', 'trust_admin'], scope: 'people:write' },
+  // Filtering change control (issue 5): any staff member may ask; the change-control log is for the
+  // people who review filtering. Who may approve/agree/apply is decided by filtering/model.ts.
+  'filtering.request': { roles: 'anyStaff', scope: 'admin' },
+  'filtering.log': {
+    roles: ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'network_manager', 'online_safety_governor', 'chair_of_governors', 'trust_ceo', 'trust_safeguarding_lead', 'trust_admin'],
+    scope: 'admin',
+  },
 } as const satisfies Record<string, { roles: readonly Role[] | 'anyStaff'; scope: string }>;
 
 export type Action = keyof typeof ACTIONS;

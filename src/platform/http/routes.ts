@@ -5,6 +5,7 @@ import { concernRoutes } from '../../modules/concerns/routes.ts';
 import { importRoutes } from '../../modules/directory/import/routes.ts';
 import { manageRoutes } from '../../modules/directory/manage-routes.ts';
 import { directoryRoutes } from '../../modules/directory/routes.ts';
+import { filteringRoutes } from '../../modules/filtering/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { accountRoutes } from '../auth/account-routes.ts';
 import { authRoutes } from '../auth/routes.ts';
@@ -22,4 +23,5 @@ export const moduleRoutes: FastifyPluginAsync[] = [
   importRoutes,
   concernRoutes,
   agreementRoutes,
+  filteringRoutes,
 ];

@@ -3,6 +3,7 @@
 import type { Haven } from '../context.ts';
 import { remindCampaigns } from '../../modules/agreements/reminders.ts';
 import { remindStaleConcerns } from '../../modules/concerns/notify.ts';
+import { expireTemporaryChanges } from '../../modules/filtering/service.ts';
 import { housekeeping } from './housekeeping.ts';
 
 export type JobDefinition = {
@@ -35,4 +36,11 @@ export const agreementRemindersJob: JobDefinition = {
   run: (haven) => remindCampaigns(haven),
 };
 
-export const JOBS: readonly JobDefinition[] = [housekeepingJob, concernRemindersJob, agreementRemindersJob];
+/** Hourly: temporary unblocks past their end are marked due for revert and the IT provider is told. */
+export const filterRevertsJob: JobDefinition = {
+  name: 'filtering.reverts',
+  schedule: '5 * * * *',
+  run: (haven) => expireTemporaryChanges(haven),
+};
+
+export const JOBS: readonly JobDefinition[] = [housekeepingJob, concernRemindersJob, agreementRemindersJob, filterRevertsJob];

@@ -1,0 +1,176 @@
+// SQL of filtering change control. Every query is scoped by trust (and school where it lists).
+import type { Executor } from '../../platform/db/index.ts';
+import { newId } from '../../platform/ids.ts';
+import './tables.ts';
+
+export type ChangeRow = NonNullable<Awaited<ReturnType<typeof changeById>>>;
+export type LogRow = Awaited<ReturnType<typeof logOf>>[number];
+
+export const personName = (p: { given_name: string; family_name: string; preferred_name: string | null }) =>
+  `${p.preferred_name ?? p.given_name} ${p.family_name}`;
+
+export function schoolById(db: Executor, trustId: string, schoolId: string) {
+  return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
+}
+
+export function personById(db: Executor, trustId: string, personId: string) {
+  return db.selectFrom('people').select(['id', 'school_id', 'status', 'kind']).where('trust_id', '=', trustId).where('id', '=', personId).executeTakeFirst();
+}
+
+export async function namesOf(db: Executor, trustId: string, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((i): i is string => i !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('people')
+    .select(['id', 'given_name', 'family_name', 'preferred_name'])
+    .where('trust_id', '=', trustId)
+    .where('id', 'in', wanted)
+    .execute();
+  return new Map(rows.map((r) => [r.id, personName(r)]));
+}
+
+export function changeById(db: Executor, trustId: string, id: string) {
+  return db.selectFrom('filter_change_requests').selectAll().where('trust_id', '=', trustId).where('id', '=', id).executeTakeFirst();
+}
+
+export function changeForUpdate(tx: Executor, trustId: string, id: string) {
+  return tx.selectFrom('filter_change_requests').selectAll().where('trust_id', '=', trustId).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function listChanges(db: Executor, trustId: string, schoolId: string, f: { state?: string | undefined; requestedBy?: string | undefined }) {
+  let q = db.selectFrom('filter_change_requests').selectAll().where('trust_id', '=', trustId).where('school_id', '=', schoolId);
+  if (f.state) q = q.where('state', '=', f.state);
+  if (f.requestedBy) q = q.where('requested_by', '=', f.requestedBy);
+  return q.orderBy('requested_at', 'desc').orderBy('id').limit(500).execute();
+}
+
+export type NewChangeRow = {
+  trustId: string;
+  id: string;
+  schoolId: string;
+  kind: string;
+  targets: { type: 'site' | 'category'; value: string }[];
+  userGroup: string;
+  yearGroups: string[];
+  className: string | null;
+  reason: string;
+  endsAt: Date | null;
+  requestedBy: string;
+  requestedAt: Date;
+};
+
+export function insertChange(tx: Executor, r: NewChangeRow) {
+  return tx
+    .insertInto('filter_change_requests')
+    .values({
+      trust_id: r.trustId,
+      id: r.id,
+      school_id: r.schoolId,
+      kind: r.kind,
+      targets: JSON.stringify(r.targets),
+      user_group: r.userGroup,
+      year_groups: r.yearGroups,
+      class_name: r.className,
+      reason: r.reason,
+      ends_at: r.endsAt,
+      requested_by: r.requestedBy,
+      requested_at: r.requestedAt,
+    })
+    .execute();
+}
+
+type ChangeUpdate = Partial<{
+  state: string;
+  head_decided_by: string;
+  head_decided_at: Date;
+  head_reason: string;
+  second_decided_by: string;
+  second_decided_at: Date;
+  second_reason: string;
+  applied_by: string;
+  applied_at: Date;
+  ticket_reference: string;
+  revert_due_at: Date;
+  reverted_by: string;
+  reverted_at: Date;
+}>;
+
+export function updateChange(tx: Executor, trustId: string, id: string, set: ChangeUpdate) {
+  return tx.updateTable('filter_change_requests').set(set).where('trust_id', '=', trustId).where('id', '=', id).execute();
+}
+
+export type NewLogRow = {
+  trustId: string;
+  schoolId: string;
+  changeId: string;
+  at: Date;
+  byPersonId: string | null;
+  byLabel: string;
+  step: string;
+  state: string;
+  what: string;
+  reason: string | null;
+};
+
+export function appendLog(tx: Executor, r: NewLogRow) {
+  return tx
+    .insertInto('filter_change_log')
+    .values({
+      trust_id: r.trustId,
+      id: newId(),
+      school_id: r.schoolId,
+      change_id: r.changeId,
+      at: r.at,
+      by_person_id: r.byPersonId,
+      by_label: r.byLabel,
+      step: r.step,
+      state: r.state,
+      what: r.what,
+      reason: r.reason,
+    })
+    .execute();
+}
+
+export function logOf(db: Executor, trustId: string, changeId: string) {
+  return db.selectFrom('filter_change_log').selectAll().where('trust_id', '=', trustId).where('change_id', '=', changeId).orderBy('at').orderBy('id').execute();
+}
+
+/** The school's change-control log, oldest first, optionally limited to a period and a search term. */
+export function schoolLog(db: Executor, trustId: string, schoolId: string, f: { q?: string | undefined; from?: Date | undefined; to?: Date | undefined }) {
+  let q = db.selectFrom('filter_change_log').selectAll().where('trust_id', '=', trustId).where('school_id', '=', schoolId);
+  if (f.from) q = q.where('at', '>=', f.from);
+  if (f.to) q = q.where('at', '<', f.to);
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb('what', 'ilike', like), eb('reason', 'ilike', like), eb('by_label', 'ilike', like)]));
+  }
+  return q.orderBy('at').orderBy('id').limit(10_000).execute();
+}
+
+/** Applied temporary unblocks past their end that nobody has been asked to revert yet (all trusts). */
+export function dueForRevert(db: Executor, now: Date) {
+  return db
+    .selectFrom('filter_change_requests')
+    .selectAll()
+    .where('state', '=', 'applied')
+    .where('revert_due_at', 'is', null)
+    .where('ends_at', '<=', now)
+    .orderBy('ends_at')
+    .limit(500)
+    .execute();
+}
+
+/** Holders of a role at a school (or trust-wide), with an address to write to. */
+export function roleHolderEmails(db: Executor, trustId: string, schoolId: string, roles: readonly string[]) {
+  return db
+    .selectFrom('role_assignments as ra')
+    .innerJoin('people as p', (j) => j.onRef('p.trust_id', '=', 'ra.trust_id').onRef('p.id', '=', 'ra.person_id'))
+    .leftJoin('accounts as a', 'a.id', 'p.account_id')
+    .select(['p.id as person_id', 'ra.role', 'p.email as person_email', 'a.email as account_email'])
+    .where('ra.trust_id', '=', trustId)
+    .where('ra.ended_at', 'is', null)
+    .where('p.status', '=', 'active')
+    .where('ra.role', 'in', [...roles])
+    .where((eb) => eb.or([eb('ra.school_id', '=', schoolId), eb('ra.school_id', 'is', null)]))
+    .execute();
+}
