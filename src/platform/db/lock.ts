@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-function alive(pid: number): boolean {
+/** A process exists (EPERM: it does, but belongs to another user, such as the postgres server). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
