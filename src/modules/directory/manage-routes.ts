@@ -27,6 +27,14 @@ const PersonFields = {
   send: z.boolean('send must be true or false').optional(),
 };
 
+/** Options for a DELETE that unlinks or ends something and answers 204. */
+const removal = <P extends z.ZodRawShape>(summary: string, params: P) => ({
+  schema: { tags: ['directory'], summary, params: z.object(params) },
+});
+
+const roleGrant = <R extends readonly [string, ...string[]]>(roles: R) =>
+  z.object({ personId: uuid('personId'), role: z.enum(roles, `role must be one of ${roles.join(', ')}`) });
+
 const kind = z.enum(PERSON_KINDS, `kind must be one of ${PERSON_KINDS.join(', ')}`);
 
 export const manageRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -92,13 +100,7 @@ export const manageRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/people/:pupilId/parents/:parentId',
-    {
-      schema: {
-        tags: ['directory'],
-        summary: 'Unlink a parent or carer from a pupil',
-        params: z.object({ pupilId: uuid('pupilId'), parentId: uuid('parentId') }),
-      },
-    },
+    removal('Unlink a parent or carer from a pupil', { pupilId: uuid('pupilId'), parentId: uuid('parentId') }),
     async (req, reply) => {
       await service.unlinkParent(haven, principalOf(req), actorOf(req), req.params.pupilId, req.params.parentId);
       return reply.code(204).send();
@@ -112,7 +114,7 @@ export const manageRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['directory'],
         summary: 'Give a person a role at a school',
         params: z.object({ schoolId: uuid('schoolId') }),
-        body: z.object({ personId: uuid('personId'), role: z.enum(SCHOOL_ROLES, `role must be one of ${SCHOOL_ROLES.join(', ')}`) }),
+        body: roleGrant(SCHOOL_ROLES),
       },
     },
     async (req, reply) => {
@@ -123,13 +125,7 @@ export const manageRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/schools/:schoolId/roles/:assignmentId',
-    {
-      schema: {
-        tags: ['directory'],
-        summary: 'End a role at a school (kept in the record, never deleted)',
-        params: z.object({ schoolId: uuid('schoolId'), assignmentId: uuid('assignmentId') }),
-      },
-    },
+    removal('End a role at a school (kept in the record, never deleted)', { schoolId: uuid('schoolId'), assignmentId: uuid('assignmentId') }),
     async (req, reply) => {
       await service.endSchoolRole(haven, principalOf(req), actorOf(req), req.params.schoolId, req.params.assignmentId);
       return reply.code(204).send();
@@ -142,7 +138,7 @@ export const manageRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['directory'],
         summary: 'Give a person a trust-wide role',
-        body: z.object({ personId: uuid('personId'), role: z.enum(TRUST_ROLES, `role must be one of ${TRUST_ROLES.join(', ')}`) }),
+        body: roleGrant(TRUST_ROLES),
       },
     },
     async (req, reply) => {
@@ -153,13 +149,7 @@ export const manageRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/trust/roles/:assignmentId',
-    {
-      schema: {
-        tags: ['directory'],
-        summary: 'End a trust-wide role (kept in the record, never deleted)',
-        params: z.object({ assignmentId: uuid('assignmentId') }),
-      },
-    },
+    removal('End a trust-wide role (kept in the record, never deleted)', { assignmentId: uuid('assignmentId') }),
     async (req, reply) => {
       await service.endTrustRole(haven, principalOf(req), actorOf(req), req.params.assignmentId);
       return reply.code(204).send();

@@ -7,7 +7,8 @@ import type { ActorRef, Haven } from '../../platform/context.ts';
 import type { NewPerson, Person, PersonKind, PersonUpdate } from '../../platform/db/schema.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { keyStageFor, normaliseUpn, normaliseYearGroup, parseDate, UPN_PATTERN, ukDate } from './import/model.ts';
+import { londonDate } from '../../platform/time.ts';
+import { keyStageFor, normaliseUpn, normaliseYearGroup, parseDate, UPN_PATTERN } from './import/model.ts';
 import { schoolToManage } from './import/service.ts';
 import * as store from './store.ts';
 
@@ -106,7 +107,7 @@ export async function createPerson(haven: Haven, p: Principal, actor: ActorRef, 
     given_name: input.givenName.trim(),
     family_name: input.familyName.trim(),
     status: input.status ?? 'active',
-    left_on: input.status === 'leaver' ? ukDate(now) : null,
+    left_on: input.status === 'leaver' ? londonDate(now) : null,
     created_at: now,
     updated_at: now,
   } as NewPerson;
@@ -148,7 +149,7 @@ export async function updatePerson(haven: Haven, p: Principal, actor: ActorRef, 
   const now = haven.clock.now();
   if (input.status !== undefined && input.status !== person.status) {
     set.status = input.status;
-    set.left_on = input.status === 'leaver' ? ukDate(now) : null;
+    set.left_on = input.status === 'leaver' ? londonDate(now) : null;
   }
   if (Object.keys(set).length === 0) return;
   await haven.db.transaction().execute(async (tx) => {

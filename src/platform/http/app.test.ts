@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { createDb } from '../db/index.ts';
 import { buildSchool, buildTrust, buildUser, signIn } from '../testing/factories.ts';
 import { type TestHaven, testHaven } from '../testing/harness.ts';
+import { buildApp } from './app.ts';
 
 let h: TestHaven;
 before(async () => {
@@ -13,6 +15,19 @@ test('GET /healthz answers ok when the database answers', async () => {
   const res = await h.app.inject({ url: '/healthz' });
   assert.equal(res.statusCode, 200);
   assert.deepEqual(res.json(), { status: 'ok' });
+});
+
+test('GET /healthz answers 503 when the database does not answer', async () => {
+  const dead = createDb('postgres://haven@127.0.0.1:1/nowhere', 1);
+  const app = await buildApp({ ...h, db: dead });
+  try {
+    const res = await app.inject({ url: '/healthz' });
+    assert.equal(res.statusCode, 503);
+    assert.deepEqual(res.json(), { status: 'unavailable' });
+  } finally {
+    await app.close();
+    await dead.destroy();
+  }
 });
 
 test('GET /api/openapi.json documents the /api/v1 endpoints as OpenAPI 3.1', async () => {

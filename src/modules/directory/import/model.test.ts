@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { londonDate } from '../../../platform/time.ts';
 import {
   checkRows,
   decodeCsv,
@@ -16,7 +17,6 @@ import {
   parseDate,
   parseSen,
   planChanges,
-  ukDate,
 } from './model.ts';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -302,6 +302,6 @@ test('a field the file does not carry is left as it is; a blank cell clears it',
 });
 
 test("today's date is taken in UK time", () => {
-  assert.equal(ukDate(new Date('2026-07-20T23:30:00Z')), '2026-07-21');
-  assert.equal(ukDate(new Date('2026-01-20T23:30:00Z')), '2026-01-20');
+  assert.equal(londonDate(new Date('2026-07-20T23:30:00Z')), '2026-07-21');
+  assert.equal(londonDate(new Date('2026-01-20T23:30:00Z')), '2026-01-20');
 });

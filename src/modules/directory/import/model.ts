@@ -555,8 +555,3 @@ export function planChanges(
   }
   return plan;
 }
-
-/** Today's date in England (school days turn over at midnight UK time, not UTC). */
-export function ukDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}

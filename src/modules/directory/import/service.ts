@@ -7,6 +7,7 @@ import type { Executor } from '../../../platform/db/index.ts';
 import type { Import, ImportKind, NewPerson } from '../../../platform/db/schema.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, unprocessable } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
+import { londonDate } from '../../../platform/time.ts';
 import * as directory from '../store.ts';
 import {
   checkRows,
@@ -24,7 +25,6 @@ import {
   type RowError,
   planChanges,
   sampleRows,
-  ukDate,
 } from './model.ts';
 import * as store from './store.ts';
 import type { ImportSummary } from './store.ts';
@@ -85,7 +85,7 @@ type Analysis = { parsed: ParsedCsv; errors: RowError[]; plan: Plan; summary: Im
 
 /** Checks every row and matches it against the people already there (read in `db`, maybe a transaction). */
 async function analyse(db: Executor, haven: Haven, t: Target, kind: ImportKind, parsed: ParsedCsv, mapping: Mapping): Promise<Analysis> {
-  const checked = checkRows(kind, parsed, mapping, ukDate(haven.clock.now()));
+  const checked = checkRows(kind, parsed, mapping, londonDate(haven.clock.now()));
   const mappingBroken = checked.errors.some((e) => e.row === 1);
   const existing = mappingBroken ? [] : await store.matchablePeople(db, t.trustId, t.schoolId, kind, [...checked.keys]);
   const plan = mappingBroken
@@ -279,7 +279,7 @@ export async function commitImportAs(haven: Haven, actor: ActorRef, t: Target, i
         a.plan.creates.map((r) => personRow(t, row.kind, r, now)),
       );
       for (const u of a.plan.updates) await store.updatePerson(tx, t.trustId, u.id, u.set, now);
-      await store.markLeavers(tx, t.trustId, a.plan.leavers, ukDate(now), now);
+      await store.markLeavers(tx, t.trustId, a.plan.leavers, londonDate(now), now);
       await store.updateImport(tx, t.trustId, row.id, { status: 'committed', summary: a.summary, committedAt: now });
       await audit(tx, haven, actor, {
         trustId: t.trustId,

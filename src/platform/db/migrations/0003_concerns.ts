@@ -112,15 +112,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX concern_timeline_at ON concern_timeline (trust_id, concern_id, at);
 
-    CREATE FUNCTION haven_concern_timeline_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    -- Shared by every append-only table from here on: refuses UPDATE/DELETE (row triggers) and
+    -- TRUNCATE (statement triggers). An optional trigger argument says what to do instead.
+    CREATE FUNCTION haven_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      RAISE EXCEPTION 'concern_timeline is append-only: % is not allowed (add a correction instead)', TG_OP
+      IF TG_NARGS > 0 THEN
+        RAISE EXCEPTION '% is append-only: % is not allowed (%)', TG_TABLE_NAME, TG_OP, TG_ARGV[0]
+          USING ERRCODE = 'insufficient_privilege';
+      END IF;
+      RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
     END $$;
     CREATE TRIGGER concern_timeline_append_only BEFORE UPDATE OR DELETE ON concern_timeline
-      FOR EACH ROW EXECUTE FUNCTION haven_concern_timeline_is_append_only();
+      FOR EACH ROW EXECUTE FUNCTION haven_refuse_change('add a correction instead');
     CREATE TRIGGER concern_timeline_no_truncate BEFORE TRUNCATE ON concern_timeline
-      FOR EACH STATEMENT EXECUTE FUNCTION haven_concern_timeline_is_append_only();
+      FOR EACH STATEMENT EXECUTE FUNCTION haven_refuse_change('add a correction instead');
 
     CREATE TABLE concern_drafts (
       trust_id uuid NOT NULL REFERENCES trusts(id),

@@ -6,12 +6,6 @@ import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    CREATE FUNCTION haven_agreements_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      RAISE EXCEPTION '% is append-only: % is not allowed (add a new record instead)', TG_TABLE_NAME, TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-    END $$;
-
     CREATE TABLE agreements (
       trust_id uuid NOT NULL REFERENCES trusts(id),
       id uuid NOT NULL,
@@ -43,9 +37,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       FOREIGN KEY (trust_id, agreement_id) REFERENCES agreements(trust_id, id)
     );
     CREATE TRIGGER agreement_versions_immutable BEFORE UPDATE OR DELETE ON agreement_versions
-      FOR EACH ROW EXECUTE FUNCTION haven_agreements_append_only();
+      FOR EACH ROW EXECUTE FUNCTION haven_refuse_change('add a new record instead');
     CREATE TRIGGER agreement_versions_no_truncate BEFORE TRUNCATE ON agreement_versions
-      FOR EACH STATEMENT EXECUTE FUNCTION haven_agreements_append_only();
+      FOR EACH STATEMENT EXECUTE FUNCTION haven_refuse_change('add a new record instead');
 
     CREATE TABLE agreement_campaigns (
       trust_id uuid NOT NULL,
@@ -91,9 +85,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX agreement_acceptances_version ON agreement_acceptances (trust_id, version_id, person_id, accepted_at);
     CREATE INDEX agreement_acceptances_person ON agreement_acceptances (trust_id, person_id);
     CREATE TRIGGER agreement_acceptances_append_only BEFORE UPDATE OR DELETE ON agreement_acceptances
-      FOR EACH ROW EXECUTE FUNCTION haven_agreements_append_only();
+      FOR EACH ROW EXECUTE FUNCTION haven_refuse_change('add a new record instead');
     CREATE TRIGGER agreement_acceptances_no_truncate BEFORE TRUNCATE ON agreement_acceptances
-      FOR EACH STATEMENT EXECUTE FUNCTION haven_agreements_append_only();
+      FOR EACH STATEMENT EXECUTE FUNCTION haven_refuse_change('add a new record instead');
 
     CREATE TABLE agreement_withdrawals (
       trust_id uuid NOT NULL,
@@ -108,9 +102,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       FOREIGN KEY (trust_id, acceptance_id) REFERENCES agreement_acceptances(trust_id, id)
     );
     CREATE TRIGGER agreement_withdrawals_append_only BEFORE UPDATE OR DELETE ON agreement_withdrawals
-      FOR EACH ROW EXECUTE FUNCTION haven_agreements_append_only();
+      FOR EACH ROW EXECUTE FUNCTION haven_refuse_change('add a new record instead');
     CREATE TRIGGER agreement_withdrawals_no_truncate BEFORE TRUNCATE ON agreement_withdrawals
-      FOR EACH STATEMENT EXECUTE FUNCTION haven_agreements_append_only();
+      FOR EACH STATEMENT EXECUTE FUNCTION haven_refuse_change('add a new record instead');
 
     -- Token hashes are unique across trusts: a public link is looked up before its trust is known.
     CREATE TABLE agreement_parent_links (
@@ -169,9 +163,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX consent_records_pupil ON consent_records (trust_id, pupil_id, purpose, recorded_at DESC, id DESC);
     CREATE TRIGGER consent_records_append_only BEFORE UPDATE OR DELETE ON consent_records
-      FOR EACH ROW EXECUTE FUNCTION haven_agreements_append_only();
+      FOR EACH ROW EXECUTE FUNCTION haven_refuse_change('add a new record instead');
     CREATE TRIGGER consent_records_no_truncate BEFORE TRUNCATE ON consent_records
-      FOR EACH STATEMENT EXECUTE FUNCTION haven_agreements_append_only();
+      FOR EACH STATEMENT EXECUTE FUNCTION haven_refuse_change('add a new record instead');
 
     CREATE TABLE induction_ticks (
       trust_id uuid NOT NULL,

@@ -73,14 +73,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX filter_change_log_school ON filter_change_log (trust_id, school_id, at);
     CREATE INDEX filter_change_log_change ON filter_change_log (trust_id, change_id, at);
 
-    CREATE FUNCTION haven_filter_change_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      RAISE EXCEPTION 'filter_change_log is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
-    END $$;
     CREATE TRIGGER filter_change_log_append_only BEFORE UPDATE OR DELETE ON filter_change_log
-      FOR EACH ROW EXECUTE FUNCTION haven_filter_change_log_is_append_only();
+      FOR EACH ROW EXECUTE FUNCTION haven_refuse_change();
     CREATE TRIGGER filter_change_log_no_truncate BEFORE TRUNCATE ON filter_change_log
-      FOR EACH STATEMENT EXECUTE FUNCTION haven_filter_change_log_is_append_only();
+      FOR EACH STATEMENT EXECUTE FUNCTION haven_refuse_change();
   `.execute(db);
 }
 
