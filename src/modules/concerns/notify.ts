@@ -20,7 +20,7 @@ import {
 import * as store from './store.ts';
 
 export const namesInMailKey = (schoolId: string) => `school:${schoolId}:concerns.names_in_mail`;
-export const reminderDaysKey = (schoolId: string) => `school:${schoolId}:concerns.reminder_days`;
+const reminderDaysKey = (schoolId: string) => `school:${schoolId}:concerns.reminder_days`;
 
 /** Addresses of the holders of some roles who may respond to the case (never a subject). */
 async function recipients(haven: Haven, audience: CaseAudience, roles: readonly Role[]): Promise<string[]> {
@@ -55,8 +55,8 @@ export type NewConcernMail = {
 };
 
 export async function notifyNewConcern(haven: Haven, m: NewConcernMail): Promise<string[]> {
-  const to = await recipients(haven, m.audience, notifiedRoles(m.routing));
-  const names = (await store.setting(haven.db, namesInMailKey(m.schoolId))) === true;
+  const [to, namesSetting] = await Promise.all([recipients(haven, m.audience, notifiedRoles(m.routing)), store.setting(haven.db, namesInMailKey(m.schoolId))]);
+  const names = namesSetting === true;
   const lines = [
     `A new online safety concern was reported at ${m.schoolName}.`,
     '',
@@ -69,9 +69,10 @@ export async function notifyNewConcern(haven: Haven, m: NewConcernMail): Promise
     '',
     `Open it in Haven: ${haven.config.publicUrl}/concerns/${m.concernId}`,
   ];
-  for (const address of to) {
-    await haven.mail.send({ trustId: m.trustId, to: address, subject: newConcernSubject(m.reference, m.urgent, m.type), text: lines.join('\n') });
-  }
+  // Each recipient gets a separate mail; their order does not matter.
+  const subject = newConcernSubject(m.reference, m.urgent, m.type);
+  const text = lines.join('\n');
+  await Promise.all(to.map((address) => haven.mail.send({ trustId: m.trustId, to: address, subject, text })));
   return to;
 }
 
@@ -109,20 +110,15 @@ export async function remindStaleConcerns(haven: Haven): Promise<ReminderResult>
     };
     const to = await recipients(haven, audience, notifiedRoles(row.routing as Routing));
     const quiet = Math.floor((now.getTime() - row.last_activity_at.getTime()) / DAY);
-    for (const address of to) {
-      await haven.mail.send({
-        trustId: row.trust_id,
-        to: address,
-        subject: `${row.urgent ? 'URGENT: ' : ''}Reminder: concern ${row.reference} has had no activity for ${quiet} days`,
-        text: [
-          `Concern ${row.reference} (${TYPE_LABELS[row.type as ConcernType] ?? row.type}) is still open: ${STATUS_LABELS[row.status as Status] ?? row.status}.`,
-          `Nothing has been recorded on it for ${quiet} days.`,
-          '',
-          `Open it in Haven: ${haven.config.publicUrl}/concerns/${row.id}`,
-        ].join('\n'),
-      });
-      mails++;
-    }
+    const subject = `${row.urgent ? 'URGENT: ' : ''}Reminder: concern ${row.reference} has had no activity for ${quiet} days`;
+    const text = [
+      `Concern ${row.reference} (${TYPE_LABELS[row.type as ConcernType] ?? row.type}) is still open: ${STATUS_LABELS[row.status as Status] ?? row.status}.`,
+      `Nothing has been recorded on it for ${quiet} days.`,
+      '',
+      `Open it in Haven: ${haven.config.publicUrl}/concerns/${row.id}`,
+    ].join('\n');
+    await Promise.all(to.map((address) => haven.mail.send({ trustId: row.trust_id, to: address, subject, text })));
+    mails += to.length;
     await haven.db.transaction().execute(async (tx) => {
       await tx.updateTable('concerns').set({ reminded_at: now }).where('trust_id', '=', row.trust_id).where('id', '=', row.id).execute();
       await audit(tx, haven, SYSTEM_ACTOR, {

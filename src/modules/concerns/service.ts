@@ -40,12 +40,12 @@ import {
   type Status,
   type Subject,
   schoolPrefix,
-  seesCase,
   TYPE_LABELS,
   TYPES,
   transition,
   type Viewer,
 } from './model.ts';
+import type { IncidentLogRow } from './exports/types.ts';
 import { notifyNewConcern } from './notify.ts';
 import * as store from './store.ts';
 
@@ -67,27 +67,35 @@ function person(p: Principal): string {
 /** Whether the principal belongs to the school at all (any role there, or a trust-wide role). */
 const memberOf = (p: Principal, schoolId: string) => p.grants.some((g) => g.schoolId === null || g.schoolId === schoolId);
 
-async function requireSchool(haven: Haven, p: Principal, schoolId: string) {
-  const personId = person(p);
+/** The caller's directory record, loaded at most once per request. */
+function myRecord(haven: Haven, p: Principal) {
+  let loaded: ReturnType<typeof store.personById> | undefined;
+  return () => (loaded ??= p.personId ? store.personById(haven.db, p.trustId, p.personId) : Promise.resolve(undefined));
+}
+
+async function requireSchool(haven: Haven, p: Principal, schoolId: string, myself = myRecord(haven, p)) {
+  person(p);
   const school = await store.schoolById(haven.db, p.trustId, schoolId);
   if (!school) throw notFound('That school');
   if (!memberOf(p, schoolId)) {
     // Volunteers and staff without a role still belong to their school through the directory.
-    const me = await store.personById(haven.db, p.trustId, personId);
+    const me = await myself();
     if (!me || me.school_id !== schoolId || me.status !== 'active') throw notFound('That school');
   }
   return school;
 }
 
-async function mayReport(haven: Haven, p: Principal, schoolId: string): Promise<boolean> {
+async function mayReport(p: Principal, schoolId: string, myself: ReturnType<typeof myRecord>): Promise<boolean> {
   if (can(p, 'concerns.report', { trustId: p.trustId, schoolId })) return true;
-  const me = p.personId ? await store.personById(haven.db, p.trustId, p.personId) : undefined;
+  const me = await myself();
   return Boolean(me && me.school_id === schoolId && me.status === 'active' && ['staff', 'volunteer', 'governor'].includes(me.kind));
 }
 
-async function audienceOf(db: Executor, row: Row): Promise<CaseAudience> {
+type InvolvedRow = Awaited<ReturnType<typeof store.involvedOf>>[number];
+
+async function audienceOf(db: Executor, row: Row): Promise<{ audience: CaseAudience; involved: InvolvedRow[] }> {
   const [involved, shared] = await Promise.all([store.involvedOf(db, row.trust_id, [row.id]), store.sharesOf(db, row.trust_id, row.id)]);
-  return {
+  const audience: CaseAudience = {
     trustId: row.trust_id,
     schoolId: row.school_id,
     reporterPersonId: row.reporter_person_id,
@@ -95,6 +103,7 @@ async function audienceOf(db: Executor, row: Row): Promise<CaseAudience> {
     aboutHeadteacher: row.routing === 'about_headteacher',
     sharedWith: shared,
   };
+  return { audience, involved };
 }
 
 /** Loads a case and the caller's access; anything short of `least` is a 404 (the case is not there). */
@@ -102,14 +111,14 @@ async function loadCase(db: Executor, p: Principal, concernId: string, least: Ac
   person(p);
   const row = forUpdate ? await store.concernForUpdate(db, p.trustId, concernId) : await store.concernById(db, p.trustId, concernId);
   if (!row) throw notFound('That concern');
-  const audience = await audienceOf(db, row);
+  const { audience, involved } = await audienceOf(db, row);
   const access = accessOf(viewerOf(p), audience);
   if (!least.includes(access)) {
     // A reporter who asks for more than the status is told no; anyone else learns nothing.
     if (access === 'reporter') throw forbidden('You can see the status of your own reports; the case itself is for the safeguarding team.');
     throw notFound('That concern');
   }
-  return { row, audience, access };
+  return { row, audience, access, involved };
 }
 
 const CASE: Access[] = ['respond', 'shared'];
@@ -192,9 +201,10 @@ async function computeRepeated(db: Executor, trustId: string, concernId: string,
 }
 
 export async function reportConcern(haven: Haven, p: Principal, actor: ActorRef, schoolId: string, input: NewConcern) {
-  const school = await requireSchool(haven, p, schoolId);
+  const myself = myRecord(haven, p);
+  const school = await requireSchool(haven, p, schoolId, myself);
   const reporterId = person(p);
-  if (!(await mayReport(haven, p, schoolId))) throw forbidden('Only staff and volunteers of this school can report a concern here.');
+  if (!(await mayReport(p, schoolId, myself))) throw forbidden('Only staff and volunteers of this school can report a concern here.');
   const now = haven.clock.now();
   if (input.occurredAt.getTime() > now.getTime() + 5 * 60_000) {
     throw unprocessable('The time it happened is in the future. Give the time it happened (or your best guess).', [{ field: 'occurredAt', message: 'in the future' }]);
@@ -292,12 +302,7 @@ export async function myConcerns(haven: Haven, p: Principal, schoolId: string) {
 export async function addFollowUp(haven: Haven, p: Principal, actor: ActorRef, concernId: string, text: string) {
   return haven.db.transaction().execute(async (tx) => {
     const { row } = await loadCase(tx, p, concernId, ANY, true);
-    const [entryId] = await store.appendTimeline(tx, [
-      { trustId: p.trustId, concernId, at: haven.clock.now(), byPersonId: p.personId, byLabel: actor.label, kind: 'follow_up', text },
-    ]);
-    await touch(tx, haven, row);
-    await audit(tx, haven, actor, { trustId: p.trustId, schoolId: row.school_id, action: 'concern.follow_up', recordType: 'concern', recordId: concernId });
-    return { id: entryId as string };
+    return addEntry(tx, haven, p, actor, row, { kind: 'follow_up', text }, 'concern.follow_up');
   });
 }
 
@@ -431,8 +436,8 @@ export async function sanctionsMatrix(haven: Haven, p: Principal, schoolId: stri
   });
 }
 
-function summaryOf(row: store.ConcernListRow, involved: Awaited<ReturnType<typeof store.involvedOf>>) {
-  const mine = involved.filter((i) => i.concern_id === row.id);
+/** The fields a case shows both in lists and on its own page. */
+function headerOf(row: Row | store.ConcernListRow, owner: { personId: string; name: string } | null, involved: readonly InvolvedRow[]) {
   return {
     id: row.id,
     reference: row.reference,
@@ -444,13 +449,22 @@ function summaryOf(row: store.ConcernListRow, involved: Awaited<ReturnType<typeo
     status: row.status,
     path: row.path,
     outcome: row.outcome,
-    owner: row.owner_person_id && row.owner_given ? { personId: row.owner_person_id, name: `${row.owner_preferred ?? row.owner_given} ${row.owner_family}` } : null,
+    owner,
     repeated: row.repeated,
     aboutStaff: row.routing !== 'ordinary',
-    pupils: mine
+    pupils: involved
       .filter((i) => i.kind === 'pupil' && i.person_id && i.given_name)
       .map((i) => ({ id: i.person_id as string, name: `${i.preferred_name ?? i.given_name} ${i.family_name}` })),
   };
+}
+
+function summaryOf(row: store.ConcernListRow, involved: readonly InvolvedRow[]) {
+  const owner = row.owner_person_id && row.owner_given ? { personId: row.owner_person_id, name: `${row.owner_preferred ?? row.owner_given} ${row.owner_family}` } : null;
+  return headerOf(
+    row,
+    owner,
+    involved.filter((i) => i.concern_id === row.id),
+  );
 }
 
 export type ListOptions = { status?: Status | undefined; type?: ConcernType | undefined; q?: string | undefined; limit: number; offset: number };
@@ -501,9 +515,10 @@ function caseState(row: Row, attendees: { person_id: string; senior: boolean }[]
 
 const subjectOf = (audience: CaseAudience): Subject => (audience.staffSubjectIds.length > 0 ? 'staff' : 'pupil');
 
-async function buildConcern(db: Executor, row: Row, audience: CaseAudience, access: Access) {
+/** `loaded` is the case's involved people when the caller already has them (they never change on a case). */
+async function buildConcern(db: Executor, row: Row, audience: CaseAudience, access: Access, loaded?: InvolvedRow[]) {
   const [involved, evidence, attendees, actions, timeline, matrix, people] = await Promise.all([
-    store.involvedOf(db, row.trust_id, [row.id]),
+    loaded ?? store.involvedOf(db, row.trust_id, [row.id]),
     store.evidenceOf(db, row.trust_id, row.id),
     store.attendeesOf(db, row.trust_id, row.id),
     store.actionsOf(db, row.trust_id, [row.id]),
@@ -519,22 +534,7 @@ async function buildConcern(db: Executor, row: Row, audience: CaseAudience, acce
   const proposed = proposeActions(matrix[subject], row.type as ConcernType, row.repeated, subject);
   const state = caseState(row, attendees, actions.length);
   return {
-    id: row.id,
-    reference: row.reference,
-    createdAt: row.created_at,
-    occurredAt: row.occurred_at,
-    type: row.type,
-    area: row.area,
-    urgent: row.urgent,
-    status: row.status,
-    path: row.path,
-    outcome: row.outcome,
-    owner: row.owner_person_id ? { personId: row.owner_person_id, name: nameOf(row.owner_person_id) ?? '' } : null,
-    repeated: row.repeated,
-    aboutStaff: row.routing !== 'ordinary',
-    pupils: involved
-      .filter((i) => i.kind === 'pupil' && i.person_id && i.given_name)
-      .map((i) => ({ id: i.person_id as string, name: `${i.preferred_name ?? i.given_name} ${i.family_name}` })),
+    ...headerOf(row, row.owner_person_id ? { personId: row.owner_person_id, name: nameOf(row.owner_person_id) ?? '' } : null, involved),
     whatHappened: row.what_happened,
     location: row.location,
     device: row.device,
@@ -589,13 +589,11 @@ async function buildConcern(db: Executor, row: Row, audience: CaseAudience, acce
   };
 }
 
-export type ConcernView = Awaited<ReturnType<typeof buildConcern>>;
-
 export async function getConcern(haven: Haven, p: Principal, actor: ActorRef, concernId: string) {
   return haven.db.transaction().execute(async (tx) => {
-    const { row, audience, access } = await loadCase(tx, p, concernId, CASE);
+    const { row, audience, access, involved } = await loadCase(tx, p, concernId, CASE);
     await audit(tx, haven, actor, { trustId: p.trustId, schoolId: row.school_id, action: 'concern.read', recordType: 'concern', recordId: concernId });
-    return buildConcern(tx, row, audience, access);
+    return buildConcern(tx, row, audience, access, involved);
   });
 }
 
@@ -640,7 +638,7 @@ async function responderAccess(db: Executor, trustId: string, audience: CaseAudi
 
 export async function applyTransition(haven: Haven, p: Principal, actor: ActorRef, concernId: string, input: TransitionInput) {
   return haven.db.transaction().execute(async (tx) => {
-    const { row, audience, access } = await loadCase(tx, p, concernId, RESPOND, true);
+    const { row, audience, access, involved } = await loadCase(tx, p, concernId, RESPOND, true);
     const me = person(p);
     const now = haven.clock.now();
     const [attendees, actions] = await Promise.all([store.attendeesOf(tx, p.trustId, concernId), store.actionsOf(tx, p.trustId, [concernId])]);
@@ -752,7 +750,7 @@ export async function applyTransition(haven: Haven, p: Principal, actor: ActorRe
         if (input.type !== row.type || input.area !== row.area) {
           set.type = input.type;
           set.area = input.area;
-          const pupils = (await store.involvedOf(tx, p.trustId, [concernId])).filter((i) => i.kind === 'pupil' && i.person_id).map((i) => i.person_id as string);
+          const pupils = involved.filter((i) => i.kind === 'pupil' && i.person_id).map((i) => i.person_id as string);
           set.repeated = await computeRepeated(tx, p.trustId, concernId, input.type, row.occurred_at, pupils);
           entries.push({ kind: 'type', text: `Type: ${TYPE_LABELS[row.type as ConcernType] ?? row.type} → ${TYPE_LABELS[input.type]} (${input.area})`, data: { from: row.type, to: input.type, area: input.area } });
         }
@@ -810,7 +808,7 @@ export async function applyTransition(haven: Haven, p: Principal, actor: ActorRe
       detail: { from: state.status, to: next.status },
     });
     const fresh = (await store.concernById(tx, p.trustId, concernId)) as Row;
-    return buildConcern(tx, fresh, audience, access);
+    return buildConcern(tx, fresh, audience, access, involved);
   });
 }
 
@@ -818,13 +816,27 @@ async function touch(tx: Executor, haven: Haven, row: Row) {
   await tx.updateTable('concerns').set({ last_activity_at: haven.clock.now() }).where('trust_id', '=', row.trust_id).where('id', '=', row.id).execute();
 }
 
+/** Writes one timeline entry by the caller, marks the case active and audits it. */
+async function addEntry(
+  tx: Executor,
+  haven: Haven,
+  p: Principal,
+  actor: ActorRef,
+  row: Row,
+  entry: Pick<store.TimelineInput, 'kind' | 'text' | 'data' | 'correctsId'>,
+  action: string,
+  detail?: Record<string, unknown>,
+) {
+  const [id] = await store.appendTimeline(tx, [{ ...entry, trustId: p.trustId, concernId: row.id, at: haven.clock.now(), byPersonId: p.personId, byLabel: actor.label }]);
+  await touch(tx, haven, row);
+  await audit(tx, haven, actor, { trustId: p.trustId, schoolId: row.school_id, action, recordType: 'concern', recordId: row.id, ...(detail ? { detail } : {}) });
+  return { id: id as string };
+}
+
 export async function addNote(haven: Haven, p: Principal, actor: ActorRef, concernId: string, text: string) {
   return haven.db.transaction().execute(async (tx) => {
     const { row } = await loadCase(tx, p, concernId, CASE, true);
-    const [id] = await store.appendTimeline(tx, [{ trustId: p.trustId, concernId, at: haven.clock.now(), byPersonId: p.personId, byLabel: actor.label, kind: 'note', text }]);
-    await touch(tx, haven, row);
-    await audit(tx, haven, actor, { trustId: p.trustId, schoolId: row.school_id, action: 'concern.note', recordType: 'concern', recordId: concernId });
-    return { id: id as string };
+    return addEntry(tx, haven, p, actor, row, { kind: 'note', text }, 'concern.note');
   });
 }
 
@@ -839,12 +851,7 @@ export async function addCorrection(haven: Haven, p: Principal, actor: ActorRef,
       .where('id', '=', entryId)
       .executeTakeFirst();
     if (!target) throw unprocessable('Pick an entry of this case’s timeline to correct.', [{ field: 'entryId', message: 'not on this timeline' }]);
-    const [id] = await store.appendTimeline(tx, [
-      { trustId: p.trustId, concernId, at: haven.clock.now(), byPersonId: p.personId, byLabel: actor.label, kind: 'correction', text, correctsId: entryId, data: { corrects: entryId } },
-    ]);
-    await touch(tx, haven, row);
-    await audit(tx, haven, actor, { trustId: p.trustId, schoolId: row.school_id, action: 'concern.correction', recordType: 'concern', recordId: concernId, detail: { entryId } });
-    return { id: id as string };
+    return addEntry(tx, haven, p, actor, row, { kind: 'correction', text, correctsId: entryId, data: { corrects: entryId } }, 'concern.correction', { entryId });
   });
 }
 
@@ -903,8 +910,6 @@ export async function chronology(haven: Haven, p: Principal, actor: ActorRef, pu
   return { pupil: { id: pupil.id, name: store.personName(pupil) }, schoolId, schoolName: school?.name ?? '', entries };
 }
 
-export type IncidentLogRow = { date: string; time: string; reference: string; incident: string; actionTaken: string; actionBy: string; reportedBy: string };
-
 export async function incidentLog(haven: Haven, p: Principal, actor: ActorRef, schoolId: string, from?: Date, to?: Date, format: 'json' | 'csv' | 'pdf' = 'json') {
   const school = await requireSchool(haven, p, schoolId);
   const routings = routingsFor(viewerOf(p), schoolId);
@@ -943,4 +948,3 @@ export async function incidentLog(haven: Haven, p: Principal, actor: ActorRef, s
   return { school: { id: school.id, name: school.name }, rows: out };
 }
 
-export { seesCase };

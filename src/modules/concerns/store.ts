@@ -1,6 +1,6 @@
 // SQL of concerns. Every query is scoped by trust; list queries also apply the routing filter so a
 // case someone may not see is never selected, counted or searched for them.
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Executor } from '../../platform/db/index.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
@@ -130,17 +130,20 @@ export async function appendTimeline(tx: Executor, entries: readonly TimelineInp
   return ids;
 }
 
-export function timelineOf(db: Executor, trustId: string, concernIds: readonly string[]) {
+/** Rows of a per-case child table for some cases, in the order they happened. */
+function childRowsOf<T extends 'concern_timeline' | 'concern_actions'>(db: Executor, table: T, at: 'at' | 'done_at', trustId: string, concernIds: readonly string[]) {
   if (concernIds.length === 0) return Promise.resolve([]);
   return db
-    .selectFrom('concern_timeline')
+    .selectFrom(table as 'concern_timeline' | 'concern_actions')
     .selectAll()
     .where('trust_id', '=', trustId)
     .where('concern_id', 'in', [...concernIds])
-    .orderBy('at')
+    .orderBy(sql.ref(at))
     .orderBy('id')
-    .execute();
+    .execute() as Promise<Selectable<Database[T]>[]>;
 }
+
+export const timelineOf = (db: Executor, trustId: string, concernIds: readonly string[]) => childRowsOf(db, 'concern_timeline', 'at', trustId, concernIds);
 
 export function evidenceOf(db: Executor, trustId: string, concernId: string) {
   return db.selectFrom('concern_evidence').selectAll().where('trust_id', '=', trustId).where('concern_id', '=', concernId).orderBy('added_at').execute();
@@ -156,17 +159,7 @@ export function attendeesOf(db: Executor, trustId: string, concernId: string) {
     .execute();
 }
 
-export function actionsOf(db: Executor, trustId: string, concernIds: readonly string[]) {
-  if (concernIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('concern_actions')
-    .selectAll()
-    .where('trust_id', '=', trustId)
-    .where('concern_id', 'in', [...concernIds])
-    .orderBy('done_at')
-    .orderBy('id')
-    .execute();
-}
+export const actionsOf = (db: Executor, trustId: string, concernIds: readonly string[]) => childRowsOf(db, 'concern_actions', 'done_at', trustId, concernIds);
 
 export function matrixRows(db: Executor, trustId: string, schoolId: string) {
   return db.selectFrom('sanctions_matrix').select(['subject', 'type', 'actions']).where('trust_id', '=', trustId).where('school_id', '=', schoolId).execute();
@@ -195,6 +188,20 @@ export type VisibleFilter = {
   routings: readonly Routing[];
 };
 
+/** A case never reaches a person it names as a staff subject. */
+const notAboutStaff = (eb: ExpressionBuilder<Database, 'concerns'>, personId: string) =>
+  eb.not(
+    eb.exists(
+      eb
+        .selectFrom('concern_people as sp')
+        .select(sql`1`.as('one'))
+        .whereRef('sp.trust_id', '=', 'concerns.trust_id')
+        .whereRef('sp.concern_id', '=', 'concerns.id')
+        .where('sp.kind', '=', 'staff')
+        .where('sp.person_id', '=', personId),
+    ),
+  );
+
 /**
  * The routing filter in SQL: cases routed to the viewer's roles or explicitly shared with them,
  * never a case that names the viewer as a staff subject. Mirrors model.accessOf.
@@ -217,17 +224,7 @@ export function visibleTo(f: VisibleFilter) {
             .where('s.person_id', '=', personId),
         ),
       ]),
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('concern_people as sp')
-            .select(sql`1`.as('one'))
-            .whereRef('sp.trust_id', '=', 'concerns.trust_id')
-            .whereRef('sp.concern_id', '=', 'concerns.id')
-            .where('sp.kind', '=', 'staff')
-            .where('sp.person_id', '=', personId),
-        ),
-      ),
+      notAboutStaff(eb, personId),
     ]);
   };
 }
@@ -310,19 +307,7 @@ export function myConcerns(db: Executor, trustId: string, schoolId: string, pers
     .where('trust_id', '=', trustId)
     .where('school_id', '=', schoolId)
     .where('reporter_person_id', '=', personId)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('concern_people as sp')
-            .select(sql`1`.as('one'))
-            .whereRef('sp.trust_id', '=', 'concerns.trust_id')
-            .whereRef('sp.concern_id', '=', 'concerns.id')
-            .where('sp.kind', '=', 'staff')
-            .where('sp.person_id', '=', personId),
-        ),
-      ),
-    )
+    .where((eb) => notAboutStaff(eb, personId))
     .orderBy('created_at', 'desc')
     .limit(200)
     .execute();
