@@ -6,16 +6,20 @@ import type { Principal } from '../../platform/auth/policy.ts';
 import type { ActorRef, Haven } from '../../platform/context.ts';
 import { notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { londonDate } from '../../platform/time.ts';
 import { neutraliseCell } from '../concerns/exports/incident-log-csv.ts';
 import { renderTablePdf } from '../concerns/exports/pdf-table.ts';
-import { CONSENT_LABELS, CONSENT_PURPOSES, type ConsentMethod, type ConsentPurpose, currentConsent, isoDate, mustNotAppear } from './model.ts';
+import { CONSENT_LABELS, CONSENT_PURPOSES, type ConsentMethod, type ConsentPurpose, currentAnswer, mustNotAppear } from './model.ts';
 import { photoUrl, pupilsWithPhotos } from './photos.ts';
 import { requireCan } from './service.ts';
 import * as store from './store.ts';
 
 type Rec = Awaited<ReturnType<typeof store.consentRecords>>[number];
 const currentOf = (records: readonly Rec[], pupilId: string, purpose: string) =>
-  currentConsent(records.filter((r) => r.pupil_id === pupilId && r.purpose === purpose).map((r) => ({ id: r.id, value: r.value, at: r.recorded_at })));
+  currentAnswer(
+    records.filter((r) => r.pupil_id === pupilId),
+    purpose,
+  );
 
 async function requirePupil(haven: Haven, p: Principal, pupilId: string, action: 'consents.view' | 'consents.manage') {
   const pupil = await store.personById(haven.db, p.trustId, pupilId);
@@ -156,7 +160,7 @@ export async function consentsPdf(haven: Haven, p: Principal, actor: ActorRef, s
   const { school, rows } = await exportRows(haven, p, actor, schoolId, registrationGroup, 'pdf');
   return renderTablePdf({
     title: `Photo, name and online consent${registrationGroup ? ` — class ${registrationGroup}` : ''}`,
-    subtitle: [school.name, `Printed ${isoDate(haven.clock.now())}. "Not given" means the pupil must be treated as a no.`],
+    subtitle: [school.name, `Printed ${londonDate(haven.clock.now())}. "Not given" means the pupil must be treated as a no.`],
     layout: 'landscape',
     columns: [
       { header: 'Pupil', weight: 3 },

@@ -5,7 +5,8 @@ import { audit } from '../../platform/audit/service.ts';
 import type { Principal } from '../../platform/auth/policy.ts';
 import type { ActorRef, Haven } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
-import { type InductionItems, type InductionTickItem, inductionComplete, isoDate, onInductionList, stateOf } from './model.ts';
+import { londonDate } from '../../platform/time.ts';
+import { type InductionItems, type InductionTickItem, inductionComplete, onInductionList, stateOf } from './model.ts';
 import { requireCan } from './service.ts';
 import * as store from './store.ts';
 
@@ -30,7 +31,7 @@ export async function inductionList(haven: Haven, p: Principal, schoolId: string
     const complete = inductionComplete(items);
     // people has no start date column: the day the person was added to the directory stands in.
     if (!onInductionList({ startedAt: s.createdAt, complete }, now)) return [];
-    return [{ personId: s.id, name: s.name, kind: s.kind, startedOn: isoDate(s.createdAt), items, complete }];
+    return [{ personId: s.id, name: s.name, kind: s.kind, startedOn: londonDate(s.createdAt), items, complete }];
   });
   // Incomplete first, newest starters first: the headteacher's question is "who still needs what".
   rows.sort((a, b) => Number(a.complete) - Number(b.complete) || b.startedOn.localeCompare(a.startedOn) || a.name.localeCompare(b.name));

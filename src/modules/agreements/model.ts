@@ -1,7 +1,8 @@
 // Agreements and consents: the pure rules. Audiences, ways of accepting, consent purposes, starter
 // texts (our own words; a school edits them), who a campaign covers, progress, reminder schedule,
 // and the token rules for parent links and kiosks.
-import { createHash, randomBytes } from 'node:crypto';
+import { newSecret, secretHash } from '../../platform/auth/model.ts';
+import { londonDate } from '../../platform/time.ts';
 
 export const AUDIENCES = ['staff', 'pupil_upper', 'pupil_early', 'parent', 'community', 'mobile_device', 'remote_learning'] as const;
 export type Audience = (typeof AUDIENCES)[number];
@@ -16,7 +17,7 @@ export const AUDIENCE_LABELS: Record<Audience, string> = {
   remote_learning: 'Remote learning (pupils)',
 };
 
-export const METHODS = ['in_app', 'parent_link', 'kiosk', 'teacher_recorded', 'paper'] as const;
+const METHODS = ['in_app', 'parent_link', 'kiosk', 'teacher_recorded', 'paper'] as const;
 export type Method = (typeof METHODS)[number];
 export const METHOD_LABELS: Record<Method, string> = {
   in_app: 'Accepted in Haven',
@@ -61,7 +62,7 @@ export const CONSENT_LABELS: Record<ConsentPurpose, string> = {
   video_conferencing: 'Taking part in video lessons and calls',
 };
 
-export const CONSENT_METHODS = ['paper', 'in_app', 'parent_link'] as const;
+const CONSENT_METHODS = ['paper', 'in_app', 'parent_link'] as const;
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
 /** The current answer for a purpose is the latest record; no record means nobody has said yes. */
@@ -73,6 +74,14 @@ export function currentConsent<T extends { value: boolean; at: Date; id: string 
   return latest ? latest.value : null;
 }
 
+type ConsentRow = { id: string; purpose: string; value: boolean; recorded_at: Date };
+/** The current answer for one purpose from stored consent records. */
+export const currentAnswer = (records: readonly ConsentRow[], purpose: string): boolean | null =>
+  currentConsent(records.filter((r) => r.purpose === purpose).map((r) => ({ id: r.id, value: r.value, at: r.recorded_at })));
+/** Every purpose with its label and current answer, as a parent's page shows them. */
+export const consentsWithCurrent = (records: readonly ConsentRow[]) =>
+  CONSENT_PURPOSES.map((purpose) => ({ purpose, label: CONSENT_LABELS[purpose], current: currentAnswer(records, purpose) }));
+
 /** Must not appear: anything but a current, explicit yes. */
 export const mustNotAppear = (current: boolean | null): boolean => current !== true;
 
@@ -80,7 +89,7 @@ export const mustNotAppear = (current: boolean | null): boolean => current !== t
 // Starter texts
 // ------------------------------------------------------------------------------------------------
 
-export type StarterText = { title: string; text: string };
+type StarterText = { title: string; text: string };
 
 export const STARTER_TEXTS: Record<Audience, StarterText> = {
   staff: {
@@ -307,17 +316,14 @@ export function progressOf(states: readonly MemberState[]): Progress {
 export const REMINDER_DAYS_DEFAULT = 7;
 const DAY_MS = 24 * 3600 * 1000;
 
-/** The calendar date (UTC) of an instant, as yyyy-mm-dd. */
-export const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
-
 /**
  * Reminders go out every `reminderDays` days after the campaign starts (or after the last reminder),
  * up to and including the due date; after that the outstanding list is for the headteacher.
  */
 export function reminderDue(c: { createdAt: Date; dueOn: string; reminderDays: number; lastRemindedAt: Date | null }, now: Date): boolean {
-  if (isoDate(now) > c.dueOn) return false;
+  if (londonDate(now) > c.dueOn) return false;
   const since = c.lastRemindedAt ?? c.createdAt;
-  const days = Math.floor((Date.parse(isoDate(now)) - Date.parse(isoDate(since))) / DAY_MS);
+  const days = Math.floor((Date.parse(londonDate(now)) - Date.parse(londonDate(since))) / DAY_MS);
   return days >= c.reminderDays;
 }
 
@@ -330,13 +336,13 @@ export const KIOSK_HOURS = 2;
 /** A parent may withdraw "at any time": the withdrawal link outlives the school year. */
 export const WITHDRAW_LINK_DAYS = 365;
 
-/** 32 random bytes, base64url: unguessable. Only its SHA-256 is stored. */
-export const newToken = (): string => randomBytes(32).toString('base64url');
-export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
+/** 32 random bytes, base64url: unguessable. Only its SHA-256 (hex) is stored. */
+export const newToken = (): string => newSecret();
+export const tokenHash = secretHash;
 /** A token we could have issued (43 base64url characters); anything else is not looked up. */
 export const looksLikeToken = (token: string): boolean => /^[A-Za-z0-9_-]{43}$/.test(token);
 
-export type TokenState = 'valid' | 'used' | 'expired';
+type TokenState = 'valid' | 'used' | 'expired';
 export function tokenState(t: { expiresAt: Date; usedAt: Date | null }, now: Date): TokenState {
   if (t.usedAt) return 'used';
   if (now.getTime() >= t.expiresAt.getTime()) return 'expired';

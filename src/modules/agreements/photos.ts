@@ -10,7 +10,7 @@ import { evidenceInfo, getEvidence, putEvidence } from '../../platform/evidence/
 import * as store from './store.ts';
 
 /** Browsers show these inline; HEIC, PDF and office files are not photos we can put on a list. */
-export const PHOTO_MIMES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+const PHOTO_MIMES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 export const MAX_PHOTO_LABEL = '5 MB';
 

@@ -4,15 +4,16 @@
 // they are not mailed. Membership is recomputed here, so new starters are reminded too.
 import { audit } from '../../platform/audit/service.ts';
 import { type Haven, SYSTEM_ACTOR } from '../../platform/context.ts';
-import { isoDate, reminderDue } from './model.ts';
+import { londonDate } from '../../platform/time.ts';
+import { reminderDue } from './model.ts';
 import { campaignMembers, issueParentLinks, type Mail } from './service.ts';
 import * as store from './store.ts';
 
-export type CampaignReminderResult = { campaigns: number; mails: number };
+type CampaignReminderResult = { campaigns: number; mails: number };
 
 export async function remindCampaigns(haven: Haven): Promise<CampaignReminderResult> {
   const now = haven.clock.now();
-  const open = await haven.db.selectFrom('agreement_campaigns').selectAll().where('due_on', '>=', isoDate(now)).orderBy('trust_id').orderBy('id').execute();
+  const open = await haven.db.selectFrom('agreement_campaigns').selectAll().where('due_on', '>=', londonDate(now)).orderBy('trust_id').orderBy('id').execute();
   let campaigns = 0;
   let mailed = 0;
   for (const c of open) {

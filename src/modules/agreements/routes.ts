@@ -17,6 +17,9 @@ import * as service from './service.ts';
 const uuid = (what: string) => z.string().uuid(`${what} must be an id (a UUID)`);
 const SchoolParams = z.object({ schoolId: uuid('schoolId') });
 const TokenParams = z.object({ token: z.string().min(1).max(200) });
+// A consent purpose as a key of a parent's answers, and as a field of its own.
+const ConsentKey = z.enum(CONSENT_PURPOSES, { error: `consent purposes are ${CONSENT_PURPOSES.join(', ')}` });
+const Purpose = z.enum(CONSENT_PURPOSES, { error: `purpose must be one of ${CONSENT_PURPOSES.join(', ')}` });
 const day = (what: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, `Give ${what} as yyyy-mm-dd.`);
 const text = (what: string, max: number) => z.string().trim().min(1, `Write ${what}.`).max(max, `Keep ${what} under ${max} characters.`);
 const group = (what: string) => z.string().trim().min(1, `Give ${what}.`).max(40, `${what} is at most 40 characters.`);
@@ -217,7 +220,7 @@ export const agreementRoutes: FastifyPluginAsyncZod = async (app) => {
         body: z.object({
           accept: z.literal(true, { error: 'Tick "I agree" (accept: true) to accept.' }),
           parentName: text('your name', 200),
-          consents: z.partialRecord(z.enum(CONSENT_PURPOSES, { error: `consent purposes are ${CONSENT_PURPOSES.join(', ')}` }), z.boolean()).optional(),
+          consents: z.partialRecord(ConsentKey, z.boolean()).optional(),
         }),
       },
     },
@@ -244,7 +247,7 @@ export const agreementRoutes: FastifyPluginAsyncZod = async (app) => {
           parentName: text('your name', 200),
           reason: text('the reason', 2000),
           withdrawAgreement: z.boolean({ error: 'withdrawAgreement is true or false.' }),
-          consentsNo: z.array(z.enum(CONSENT_PURPOSES, { error: `consent purposes are ${CONSENT_PURPOSES.join(', ')}` })).max(CONSENT_PURPOSES.length).default([]),
+          consentsNo: z.array(ConsentKey).max(CONSENT_PURPOSES.length).default([]),
         }),
       },
     },
@@ -279,7 +282,7 @@ export const agreementRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Record a parent\u2019s consent answer (a new record)',
         params: PupilParams,
         body: z.object({
-          purpose: z.enum(CONSENT_PURPOSES, { error: `purpose must be one of ${CONSENT_PURPOSES.join(', ')}` }),
+          purpose: Purpose,
           value: z.boolean({ error: 'value is true (yes) or false (no).' }),
           parentId: uuid('parentId'),
           method: z.enum(['paper', 'in_app'], { error: 'method is paper or in_app' }),
@@ -313,7 +316,7 @@ export const agreementRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Who must not appear (no current yes) for a purpose, optionally in one class',
         params: SchoolParams,
-        querystring: ClassQuery.extend({ purpose: z.enum(CONSENT_PURPOSES, { error: `purpose must be one of ${CONSENT_PURPOSES.join(', ')}` }) }),
+        querystring: ClassQuery.extend({ purpose: Purpose }),
       },
     },
     async (req) => consents.mustNotAppearList(haven, principalOf(req), req.params.schoolId, req.query.purpose, req.query.registrationGroup),

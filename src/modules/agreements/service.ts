@@ -1,26 +1,27 @@
 // Agreements use cases: templates and versions, campaigns and their progress, the ways to accept
 // (in app, parent link, kiosk, teacher-recorded, paper), withdrawal. Permission via can(); every
 // change is audited in its own transaction. Mail goes out after the transaction commits.
+import type { Insertable } from 'kysely';
 import { audit } from '../../platform/audit/service.ts';
 import { can, type Action, type Principal } from '../../platform/auth/policy.ts';
 import { DAY, HOUR } from '../../platform/clock.ts';
 import type { ActorRef, Haven } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
-import { AppError, conflict, forbidden, notFound, unprocessable } from '../../platform/errors.ts';
+import { conflict, forbidden, notFound, unprocessable } from '../../platform/errors.ts';
 import { putEvidence } from '../../platform/evidence/service.ts';
 import { newId } from '../../platform/ids.ts';
+import { londonDate } from '../../platform/time.ts';
 import {
   AUDIENCES,
   type Audience,
-  CONSENT_LABELS,
+  type Candidate,
   CONSENT_PURPOSES,
   type ConsentPurpose,
-  currentConsent,
+  consentsWithCurrent,
   type Group,
   groupLabel,
   groupsProblem,
   inGroup,
-  isoDate,
   KIOSK_HOURS,
   kioskName,
   looksLikeToken,
@@ -36,7 +37,8 @@ import {
   tokenState,
 } from './model.ts';
 import * as store from './store.ts';
-import { bindToAcceptance, issueWithdrawLink, withdrawUrl } from './withdraw-links.ts';
+import type { AcceptancesTable } from './tables.ts';
+import { bindToAcceptance, gone, issueWithdrawLink, withdrawUrl } from './withdraw-links.ts';
 
 // ------------------------------------------------------------------------------------------------
 // Helpers
@@ -53,7 +55,18 @@ async function requireSchool(db: Executor, p: Principal, action: Action, schoolI
   return school;
 }
 
-const gone = (detail: string) => new AppError(410, 'Link no longer works', detail);
+/** Inserts one acceptance and its audit event: the same record whichever way the person accepted. */
+async function recordAcceptance(tx: Executor, haven: Haven, actor: ActorRef, row: Insertable<AcceptancesTable>, extra: Record<string, unknown> = {}) {
+  await tx.insertInto('agreement_acceptances').values(row).execute();
+  await audit(tx, haven, actor, {
+    trustId: row.trust_id,
+    schoolId: row.school_id,
+    action: 'agreements.accepted',
+    recordType: 'agreement_acceptance',
+    recordId: row.id,
+    detail: { method: row.method, versionId: row.version_id, personId: row.person_id, ...extra },
+  });
+}
 
 export type Mail = { trustId: string; to: string; subject: string; text: string; redact?: string[] };
 async function sendAll(haven: Haven, mails: readonly Mail[]): Promise<void> {
@@ -218,7 +231,7 @@ export async function createCampaign(
   if (!version || version.school_id !== schoolId) throw unprocessable('That version is not a published agreement of this school.', [{ field: 'versionId', message: 'not found at this school' }]);
   const problem = groupsProblem(version.audience as Audience, input.groups);
   if (problem) throw unprocessable(problem, [{ field: 'groups', message: problem }]);
-  if (input.dueOn < isoDate(haven.clock.now())) throw unprocessable('The due date has already passed. Choose today or a later date.', [{ field: 'dueOn', message: 'in the past' }]);
+  if (input.dueOn < londonDate(haven.clock.now())) throw unprocessable('The due date has already passed. Choose today or a later date.', [{ field: 'dueOn', message: 'in the past' }]);
   const id = newId();
   await haven.db.transaction().execute(async (tx) => {
     await tx
@@ -357,9 +370,9 @@ export async function issueParentLinks(
           '',
           `Open this link (no account needed): ${haven.config.publicUrl}/p/${token}`,
           '',
-          `The link is for ${first} only, works once and expires on ${isoDate(expiresAt)}. If you have more than one child at the school, each has their own link.`,
+          `The link is for ${first} only, works once and expires on ${londonDate(expiresAt)}. If you have more than one child at the school, each has their own link.`,
           '',
-          `You can withdraw your acceptance, or say no to photos and names, at any time until ${isoDate(withdrawal.expiresAt)}: ${withdrawUrl(haven, withdrawal.token)}`,
+          `You can withdraw your acceptance, or say no to photos and names, at any time until ${londonDate(withdrawal.expiresAt)}: ${withdrawUrl(haven, withdrawal.token)}`,
         ].join('\n'),
       });
     }
@@ -405,11 +418,7 @@ export async function viewParentLink(haven: Haven, token: string) {
     school: { name: school.name },
     pupil: { firstName: pupil.preferred_name ?? pupil.given_name },
     version: { title: version.title, text: version.text, number: version.number },
-    consents: CONSENT_PURPOSES.map((purpose) => ({
-      purpose,
-      label: CONSENT_LABELS[purpose],
-      current: currentConsent(records.filter((r) => r.purpose === purpose).map((r) => ({ id: r.id, value: r.value, at: r.recorded_at }))),
-    })),
+    consents: consentsWithCurrent(records),
   };
 }
 
@@ -423,19 +432,15 @@ export async function useParentLink(
   const actor: ActorRef = { accountId: null, label: `${input.parentName} (parent, by emailed link)`, ip: from.ip, userAgent: from.userAgent };
   const done = await haven.db.transaction().execute(async (tx) => {
     // Spend the link first, conditionally: of two simultaneous uses, one wins and the other is refused.
-    const spent = await tx
-      .updateTable('agreement_parent_links')
-      .set({ used_at: haven.clock.now() })
-      .where('trust_id', '=', link.trust_id)
-      .where('id', '=', link.id)
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(spent.numUpdatedRows) !== 1) throw gone('This link has already been used.');
     const now = haven.clock.now();
+    if (!(await store.spendLink(tx, 'agreement_parent_links', link.trust_id, link.id, now))) throw gone('This link has already been used.');
     const acceptanceId = newId();
-    await tx
-      .insertInto('agreement_acceptances')
-      .values({
+    const consents = Object.entries(input.consents ?? {}).filter(([k]) => (CONSENT_PURPOSES as readonly string[]).includes(k));
+    await recordAcceptance(
+      tx,
+      haven,
+      actor,
+      {
         trust_id: link.trust_id,
         id: acceptanceId,
         school_id: link.school_id,
@@ -447,9 +452,9 @@ export async function useParentLink(
         parent_id: link.parent_id,
         signed_name: input.parentName,
         recorded_by: actor.label,
-      })
-      .execute();
-    const consents = Object.entries(input.consents ?? {}).filter(([k]) => (CONSENT_PURPOSES as readonly string[]).includes(k));
+      },
+      { parentId: link.parent_id, consents: Object.fromEntries(consents) },
+    );
     for (const [purpose, value] of consents) {
       await tx
         .insertInto('consent_records')
@@ -468,14 +473,6 @@ export async function useParentLink(
         })
         .execute();
     }
-    await audit(tx, haven, actor, {
-      trustId: link.trust_id,
-      schoolId: link.school_id,
-      action: 'agreements.accepted',
-      recordType: 'agreement_acceptance',
-      recordId: acceptanceId,
-      detail: { method: 'parent_link', versionId: link.version_id, personId: link.pupil_id, parentId: link.parent_id, consents: Object.fromEntries(consents) },
-    });
     // The parent can withdraw later with the link from the first email or this new one.
     await bindToAcceptance(tx, link.trust_id, link.id, acceptanceId);
     const withdrawal = await issueWithdrawLink(tx, haven, { trustId: link.trust_id, schoolId: link.school_id, pupilId: link.pupil_id, parentId: link.parent_id, parentLinkId: link.id, acceptanceId });
@@ -495,9 +492,9 @@ export async function useParentLink(
           text: [
             `Dear ${input.parentName},`,
             '',
-            `${school?.name ?? 'The school'} has recorded that you accepted the ${version?.title ?? 'agreement'} for ${pupil?.preferred_name ?? pupil?.given_name ?? 'your child'} on ${isoDate(now)}.`,
+            `${school?.name ?? 'The school'} has recorded that you accepted the ${version?.title ?? 'agreement'} for ${pupil?.preferred_name ?? pupil?.given_name ?? 'your child'} on ${londonDate(now)}.`,
             '',
-            `You can withdraw it, or say no to photos and names, at any time until ${isoDate(withdrawal.expiresAt)}: ${url}`,
+            `You can withdraw it, or say no to photos and names, at any time until ${londonDate(withdrawal.expiresAt)}: ${url}`,
           ].join('\n'),
         }
       : null;
@@ -510,6 +507,15 @@ export async function useParentLink(
 // ------------------------------------------------------------------------------------------------
 // Staff in the app
 // ------------------------------------------------------------------------------------------------
+
+/** A signed-in person as campaign groups see them. */
+const candidateOf = (me: { id: string; kind: string; status: Candidate['status']; year_group: string | null; registration_group: string | null }): Candidate => ({
+  id: me.id,
+  kind: me.kind,
+  status: me.status,
+  yearGroup: me.year_group,
+  registrationGroup: me.registration_group,
+});
 
 const SELF_ACCEPTED: readonly Audience[] = ['staff', 'mobile_device', 'community'];
 
@@ -526,7 +532,7 @@ export async function myAgreements(haven: Haven, p: Principal) {
     [me.id],
   );
   const stateFor = (versionId: string) => stateOf(mine.filter((f) => f.versionId === versionId)).state;
-  const candidate = { id: me.id, kind: me.kind, status: me.status, yearGroup: me.year_group, registrationGroup: me.registration_group };
+  const candidate = candidateOf(me);
   for (const c of await store.campaignsOf(haven.db, p.trustId, me.school_id)) {
     if (!(c.groups as Group[]).some((g) => inGroup(g, candidate)) || seen.has(c.version_id) || stateFor(c.version_id) === 'accepted') continue;
     const v = await store.versionById(haven.db, p.trustId, c.version_id);
@@ -571,7 +577,7 @@ export async function acceptInApp(haven: Haven, p: Principal, actor: ActorRef, v
   const me = await store.personById(haven.db, p.trustId, p.personId);
   const version = await store.versionById(haven.db, p.trustId, versionId);
   if (!me || !version || me.school_id !== version.school_id) throw notFound('That agreement');
-  const candidate = { id: me.id, kind: me.kind, status: me.status, yearGroup: me.year_group, registrationGroup: me.registration_group };
+  const candidate = candidateOf(me);
   const campaigns = (await store.campaignsOf(haven.db, p.trustId, version.school_id)).filter((c) => c.version_id === versionId && (c.groups as Group[]).some((g) => inGroup(g, candidate)));
   const [latest] = await store.latestVersions(haven.db, p.trustId, [version.agreement_id]);
   const selfService = SELF_ACCEPTED.includes(version.audience as Audience) && latest?.id === versionId;
@@ -580,28 +586,17 @@ export async function acceptInApp(haven: Haven, p: Principal, actor: ActorRef, v
   if (stateOf(facts).state === 'accepted') throw conflict('You have already accepted this version.');
   const acceptanceId = newId();
   await haven.db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('agreement_acceptances')
-      .values({
-        trust_id: p.trustId,
-        id: acceptanceId,
-        school_id: version.school_id,
-        version_id: versionId,
-        person_id: me.id,
-        campaign_id: campaigns[0]?.id ?? null,
-        method: 'in_app',
-        accepted_at: haven.clock.now(),
-        recorded_by_account_id: p.accountId,
-        recorded_by: actor.label,
-      })
-      .execute();
-    await audit(tx, haven, actor, {
-      trustId: p.trustId,
-      schoolId: version.school_id,
-      action: 'agreements.accepted',
-      recordType: 'agreement_acceptance',
-      recordId: acceptanceId,
-      detail: { method: 'in_app', versionId, personId: me.id },
+    await recordAcceptance(tx, haven, actor, {
+      trust_id: p.trustId,
+      id: acceptanceId,
+      school_id: version.school_id,
+      version_id: versionId,
+      person_id: me.id,
+      campaign_id: campaigns[0]?.id ?? null,
+      method: 'in_app',
+      accepted_at: haven.clock.now(),
+      recorded_by_account_id: p.accountId,
+      recorded_by: actor.label,
     });
   });
   return { acceptanceId };
@@ -675,9 +670,11 @@ export async function kioskAccept(haven: Haven, from: { ip: string | null; userA
   const actor: ActorRef = { accountId: null, label: `Class kiosk ${k.registration_group} (opened by ${k.opened_by})`, ip: from.ip, userAgent: from.userAgent };
   const acceptanceId = newId();
   await haven.db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('agreement_acceptances')
-      .values({
+    await recordAcceptance(
+      tx,
+      haven,
+      actor,
+      {
         trust_id: k.trust_id,
         id: acceptanceId,
         school_id: k.school_id,
@@ -688,9 +685,9 @@ export async function kioskAccept(haven: Haven, from: { ip: string | null; userA
         accepted_at: haven.clock.now(),
         recorded_by_account_id: k.opened_by_account_id,
         recorded_by: actor.label,
-      })
-      .execute();
-    await audit(tx, haven, actor, { trustId: k.trust_id, schoolId: k.school_id, action: 'agreements.accepted', recordType: 'agreement_acceptance', recordId: acceptanceId, detail: { method: 'kiosk', versionId: c.version_id, personId: pupil.id, kioskId: k.id } });
+      },
+      { kioskId: k.id },
+    );
   });
 }
 
@@ -703,7 +700,7 @@ export async function recordClass(
 ) {
   const { c, version } = await requireCampaign(haven.db, p, 'agreements.record', campaignId);
   if (!PUPIL_AUDIENCES.includes(version.audience as Audience)) throw unprocessable('Recording for a class is for pupils\u2019 agreements.');
-  if (input.discussedOn > isoDate(haven.clock.now())) throw unprocessable('The lesson date is in the future.', [{ field: 'discussedOn', message: 'in the future' }]);
+  if (input.discussedOn > londonDate(haven.clock.now())) throw unprocessable('The lesson date is in the future.', [{ field: 'discussedOn', message: 'in the future' }]);
   const inClass = (await campaignMembers(haven.db, p.trustId, c)).filter((m) => m.kind === 'pupil' && m.registrationGroup === input.registrationGroup);
   if (input.pupilIds) {
     const ids = new Set(inClass.map((m) => m.id));
@@ -750,9 +747,11 @@ export async function recordPaper(haven: Haven, p: Principal, actor: ActorRef, c
   const acceptanceId = newId();
   await haven.db.transaction().execute(async (tx) => {
     const ref = await putEvidence(tx, haven, { trustId: p.trustId, bytes: file.bytes, fileName: file.fileName, mime: file.mime });
-    await tx
-      .insertInto('agreement_acceptances')
-      .values({
+    await recordAcceptance(
+      tx,
+      haven,
+      actor,
+      {
         trust_id: p.trustId,
         id: acceptanceId,
         school_id: c.school_id,
@@ -764,16 +763,9 @@ export async function recordPaper(haven: Haven, p: Principal, actor: ActorRef, c
         evidence_sha256: ref.sha256,
         recorded_by_account_id: p.accountId,
         recorded_by: actor.label,
-      })
-      .execute();
-    await audit(tx, haven, actor, {
-      trustId: p.trustId,
-      schoolId: c.school_id,
-      action: 'agreements.accepted',
-      recordType: 'agreement_acceptance',
-      recordId: acceptanceId,
-      detail: { method: 'paper', versionId: c.version_id, personId, sha256: ref.sha256 },
-    });
+      },
+      { sha256: ref.sha256 },
+    );
   });
   return { acceptanceId };
 }

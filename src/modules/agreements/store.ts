@@ -155,3 +155,9 @@ export const parentLinkByHash = (db: Executor, hash: string) =>
   db.selectFrom('agreement_parent_links').selectAll().where('token_hash', '=', hash).executeTakeFirst();
 
 export const kioskByHash = (db: Executor, hash: string) => db.selectFrom('agreement_kiosks').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+
+/** Marks a single-use link used only if it is not yet: of two simultaneous uses exactly one wins. */
+export async function spendLink(tx: Executor, table: 'agreement_parent_links' | 'agreement_withdraw_links', trustId: string, linkId: string, now: Date): Promise<boolean> {
+  const r = await tx.updateTable(table).set({ used_at: now }).where('trust_id', '=', trustId).where('id', '=', linkId).where('used_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

@@ -8,10 +8,11 @@ import type { ActorRef, Haven } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { CONSENT_LABELS, CONSENT_PURPOSES, type ConsentPurpose, currentConsent, isoDate, looksLikeToken, newToken, tokenHash, tokenState, WITHDRAW_LINK_DAYS } from './model.ts';
+import { londonDate } from '../../platform/time.ts';
+import { type ConsentPurpose, consentsWithCurrent, looksLikeToken, newToken, tokenHash, tokenState, WITHDRAW_LINK_DAYS } from './model.ts';
 import * as store from './store.ts';
 
-const gone = (detail: string) => new AppError(410, 'Link no longer works', detail);
+export const gone = (detail: string) => new AppError(410, 'Link no longer works', detail);
 export const withdrawUrl = (haven: Haven, token: string) => `${haven.config.publicUrl}/p/withdraw/${token}`;
 
 /** Makes a withdrawal link; returns the token (only its hash is stored). */
@@ -82,13 +83,9 @@ export async function viewWithdrawLink(haven: Haven, token: string) {
     school: { name: school.name },
     pupil: { firstName: pupil.preferred_name ?? pupil.given_name },
     agreement: acceptance
-      ? { title: acceptance.title, number: acceptance.number, acceptedOn: isoDate(acceptance.accepted_at), withdrawnOn: acceptance.withdrawn_at ? isoDate(acceptance.withdrawn_at) : null }
+      ? { title: acceptance.title, number: acceptance.number, acceptedOn: londonDate(acceptance.accepted_at), withdrawnOn: acceptance.withdrawn_at ? londonDate(acceptance.withdrawn_at) : null }
       : null,
-    consents: CONSENT_PURPOSES.map((purpose) => ({
-      purpose,
-      label: CONSENT_LABELS[purpose],
-      current: currentConsent(records.filter((r) => r.purpose === purpose).map((r) => ({ id: r.id, value: r.value, at: r.recorded_at }))),
-    })),
+    consents: consentsWithCurrent(records),
   };
 }
 
@@ -105,15 +102,8 @@ export async function useWithdrawLink(
   }
   const actor: ActorRef = { accountId: null, label: `${input.parentName} (parent, by withdrawal link)`, ip: from.ip, userAgent: from.userAgent };
   return haven.db.transaction().execute(async (tx) => {
-    const spent = await tx
-      .updateTable('agreement_withdraw_links')
-      .set({ used_at: haven.clock.now() })
-      .where('trust_id', '=', link.trust_id)
-      .where('id', '=', link.id)
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(spent.numUpdatedRows) !== 1) throw gone('This withdrawal link has already been used.');
     const now = haven.clock.now();
+    if (!(await store.spendLink(tx, 'agreement_withdraw_links', link.trust_id, link.id, now))) throw gone('This withdrawal link has already been used.');
     let withdrawalId: string | null = null;
     if (input.withdrawAgreement) {
       const a = await acceptanceOf(tx, link.trust_id, link.acceptance_id);
