@@ -10,15 +10,19 @@ import './tables.ts';
 export const personName = (p: { given_name: string; family_name: string; preferred_name: string | null }) =>
   `${p.preferred_name ?? p.given_name} ${p.family_name}`;
 
-export async function nextNumber(tx: Executor, trustId: string, schoolId: string): Promise<number> {
-  const row = await tx
-    .insertInto('concern_counters')
-    .values({ trust_id: trustId, school_id: schoolId, last_number: 1 })
-    .onConflict((oc) => oc.columns(['trust_id', 'school_id']).doUpdateSet({ last_number: sql`concern_counters.last_number + 1` }))
-    .returning('last_number')
-    .executeTakeFirstOrThrow();
-  return row.last_number;
+/**
+ * The school's next case reference (PREFIX-0001…), as SQL for writeTogether: the counter row's lock is
+ * held only for that one statement, and numbers have no gaps because the counter commits with the case.
+ */
+export function nextReference(trustId: string, schoolId: string, prefix: string) {
+  return sql`
+    INSERT INTO concern_counters (trust_id, school_id, last_number) VALUES (${trustId}, ${schoolId}, 1)
+    ON CONFLICT (trust_id, school_id) DO UPDATE SET last_number = concern_counters.last_number + 1
+    RETURNING ${prefix}::text || '-' || lpad(last_number::text, greatest(4, length(last_number::text)), '0') AS value`;
 }
+
+export const deleteDraftSql = (trustId: string, draftId: string, accountId: string) =>
+  sql`DELETE FROM concern_drafts WHERE trust_id = ${trustId} AND id = ${draftId} AND account_id = ${accountId}`;
 
 export function schoolById(db: Executor, trustId: string, schoolId: string) {
   return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
@@ -50,19 +54,23 @@ export function grantsOf(db: Executor, trustId: string, personIds: readonly stri
     .execute();
 }
 
-/** Holders of the given roles at a school (school grants there, or trust-wide grants), with an address. */
-export function roleHolders(db: Executor, trustId: string, schoolId: string, roles: readonly string[]) {
-  return db
-    .selectFrom('role_assignments as ra')
-    .innerJoin('people as p', (j) => j.onRef('p.trust_id', '=', 'ra.trust_id').onRef('p.id', '=', 'ra.person_id'))
-    .leftJoin('accounts as a', 'a.id', 'p.account_id')
-    .select(['p.id as person_id', 'ra.role', 'ra.school_id', 'p.email as person_email', 'a.email as account_email'])
-    .where('ra.trust_id', '=', trustId)
-    .where('ra.ended_at', 'is', null)
-    .where('p.status', '=', 'active')
-    .where('ra.role', 'in', [...roles])
-    .where((eb) => eb.or([eb('ra.school_id', '=', schoolId), eb('ra.school_id', 'is', null)]))
-    .execute();
+/**
+ * Holders of the given roles at a school (school grants there, or trust-wide grants), with an address
+ * and all their current grants (for the access re-check), in one round trip.
+ */
+export async function roleHolders(db: Executor, trustId: string, schoolId: string, roles: readonly string[]) {
+  const rows = await sql<{ person_id: string; person_email: string | null; account_email: string | null; grants: { role: string; school_id: string | null }[] }>`
+    SELECT p.id AS person_id, p.email AS person_email, a.email AS account_email,
+           (SELECT json_agg(json_build_object('role', g.role, 'school_id', g.school_id))
+              FROM role_assignments g
+             WHERE g.trust_id = p.trust_id AND g.person_id = p.id AND g.ended_at IS NULL) AS grants
+      FROM people p
+      LEFT JOIN accounts a ON a.id = p.account_id
+     WHERE p.trust_id = ${trustId} AND p.status = 'active'
+       AND EXISTS (SELECT 1 FROM role_assignments ra
+                    WHERE ra.trust_id = p.trust_id AND ra.person_id = p.id AND ra.ended_at IS NULL
+                      AND ra.role = ANY(${[...roles]}::text[]) AND (ra.school_id = ${schoolId} OR ra.school_id IS NULL))`.execute(db);
+  return rows.rows;
 }
 
 export async function setting(db: Executor, key: string): Promise<unknown> {
@@ -107,27 +115,28 @@ export type TimelineInput = {
   correctsId?: string | null;
 };
 
+/** A concern_timeline row (data as an object). */
+export const timelineRow = (e: TimelineInput) => ({
+  trust_id: e.trustId,
+  concern_id: e.concernId,
+  id: newId(),
+  at: e.at,
+  by_person_id: e.byPersonId,
+  by_label: e.byLabel,
+  kind: e.kind,
+  text: e.text,
+  data: e.data ?? {},
+  corrects_id: e.correctsId ?? null,
+});
+
 export async function appendTimeline(tx: Executor, entries: readonly TimelineInput[]): Promise<string[]> {
   if (entries.length === 0) return [];
-  const ids = entries.map(() => newId());
+  const rows = entries.map(timelineRow);
   await tx
     .insertInto('concern_timeline')
-    .values(
-      entries.map((e, i) => ({
-        trust_id: e.trustId,
-        concern_id: e.concernId,
-        id: ids[i] as string,
-        at: e.at,
-        by_person_id: e.byPersonId,
-        by_label: e.byLabel,
-        kind: e.kind,
-        text: e.text,
-        data: JSON.stringify(e.data ?? {}),
-        corrects_id: e.correctsId ?? null,
-      })),
-    )
+    .values(rows.map((r) => ({ ...r, data: JSON.stringify(r.data) })))
     .execute();
-  return ids;
+  return rows.map((r) => r.id);
 }
 
 /** Rows of a per-case child table for some cases, in the order they happened. */

@@ -3,7 +3,7 @@ import type { ActorRef, Haven } from '../context.ts';
 import type { Executor } from '../db/index.ts';
 import { NIL_UUID } from '../ids.ts';
 import { type ChainBreak, findBreak, GENESIS_HASH } from './model.ts';
-import { type AuditSearch, appendAudit, chainAll, chainPages, chainTrustIds, searchAudit } from './store.ts';
+import { type AuditSearch, appendAudit, auditRow, chainAll, chainPages, chainTrustIds, searchAudit } from './store.ts';
 
 export type AuditEvent = {
   trustId: string | null;
@@ -14,22 +14,27 @@ export type AuditEvent = {
   detail?: Record<string, unknown>;
 };
 
+const auditInput = (haven: Pick<Haven, 'clock'>, actor: ActorRef, e: AuditEvent) => ({
+  trustId: e.trustId ?? NIL_UUID,
+  at: haven.clock.now(),
+  actorAccountId: actor.accountId,
+  actorLabel: actor.label,
+  action: e.action,
+  recordType: e.recordType,
+  recordId: e.recordId ?? null,
+  schoolId: e.schoolId ?? null,
+  ip: actor.ip,
+  userAgent: actor.userAgent,
+  detail: e.detail ?? {},
+});
+
 /** Writes one audit event in the given transaction (the same one as the change it records). */
 export function audit(tx: Executor, haven: Pick<Haven, 'clock'>, actor: ActorRef, e: AuditEvent) {
-  return appendAudit(tx, {
-    trustId: e.trustId ?? NIL_UUID,
-    at: haven.clock.now(),
-    actorAccountId: actor.accountId,
-    actorLabel: actor.label,
-    action: e.action,
-    recordType: e.recordType,
-    recordId: e.recordId ?? null,
-    schoolId: e.schoolId ?? null,
-    ip: actor.ip,
-    userAgent: actor.userAgent,
-    detail: e.detail ?? {},
-  });
+  return appendAudit(tx, auditInput(haven, actor, e));
 }
+
+/** The row `audit` would write, for a caller that writes it within one statement with its change. */
+export const auditEventRow = (haven: Pick<Haven, 'clock'>, actor: ActorRef, e: AuditEvent) => auditRow(auditInput(haven, actor, e));
 
 export type VerifyResult = { trustId: string; events: number; broken: ChainBreak | null };
 

@@ -7,23 +7,29 @@ import { type AuditFields, type ChainRow, GENESIS_HASH, linkEvents } from './mod
 
 export type AuditInput = Omit<AuditFields, 'seq' | 'id'>;
 
+/** The audit_events row of an event (detail as an object), for appendAudit and for single-statement writers. */
+export function auditRow(e: AuditInput) {
+  return {
+    trust_id: e.trustId,
+    id: newId(),
+    at: e.at,
+    actor_account_id: e.actorAccountId,
+    actor_label: e.actorLabel,
+    action: e.action,
+    record_type: e.recordType,
+    record_id: e.recordId,
+    school_id: e.schoolId,
+    ip: e.ip,
+    user_agent: e.userAgent,
+    detail: e.detail ?? {},
+  };
+}
+
 export async function appendAudit(tx: Executor, e: AuditInput): Promise<void> {
+  const row = auditRow(e);
   await tx
     .insertInto('audit_events')
-    .values({
-      trust_id: e.trustId,
-      id: newId(),
-      at: e.at,
-      actor_account_id: e.actorAccountId,
-      actor_label: e.actorLabel,
-      action: e.action,
-      record_type: e.recordType,
-      record_id: e.recordId,
-      school_id: e.schoolId,
-      ip: e.ip,
-      user_agent: e.userAgent,
-      detail: JSON.stringify(e.detail ?? {}),
-    })
+    .values({ ...row, detail: JSON.stringify(row.detail) })
     .execute();
 }
 

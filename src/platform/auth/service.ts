@@ -6,7 +6,7 @@ import { AppError, locked, unauthenticated } from '../errors.ts';
 import { afterFailure, isLocked, needsTwoFactor, newSecret, SESSION_ABSOLUTE, secretHash, sessionExpired } from './model.ts';
 import { verifyPassphrase } from './passwords.ts';
 import type { Grant, Principal, Scope } from './policy.ts';
-import { accountByEmail, accountById, membershipsOf } from './store.ts';
+import { accountByEmail, accountById, membershipsOf, sessionWithMemberships, toMemberships } from './store.ts';
 
 export type LoginInput = { email: string; password: string; totp?: string | undefined };
 export type Origin = { ip: string | null; userAgent: string | null };
@@ -159,27 +159,9 @@ export type SessionState = {
 export async function resolveSession(haven: Haven, token: string): Promise<SessionState | null> {
   const now = haven.clock.now();
   const idHash = secretHash(token);
-  // The session and its account in one round trip: this runs on every request.
-  const joined = await haven.db
-    .selectFrom('sessions')
-    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-    .select([
-      'sessions.account_id',
-      'sessions.csrf_token',
-      'sessions.mfa_passed',
-      'sessions.trust_id',
-      'sessions.school_id',
-      'sessions.created_at',
-      'sessions.last_seen_at',
-      'accounts.display_name',
-      'accounts.email',
-      'accounts.disabled_at',
-      'accounts.must_change_password',
-    ])
-    .where('sessions.id_hash', '=', idHash)
-    .executeTakeFirst();
-  if (!joined) return null;
-  const row = joined;
+  // The session, its account and the account's grants in one round trip: this runs on every request.
+  const row = await sessionWithMemberships(haven.db, idHash);
+  if (!row) return null;
   if (sessionExpired({ createdAt: row.created_at, lastSeenAt: row.last_seen_at }, now)) {
     await haven.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
     return null;
@@ -189,7 +171,7 @@ export async function resolveSession(haven: Haven, token: string): Promise<Sessi
   if (now.getTime() - row.last_seen_at.getTime() > 60_000) {
     await haven.db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
   }
-  const memberships = await membershipsOf(haven.db, account.id);
+  const memberships = toMemberships(row.memberships);
   const current = memberships.find((m) => m.trustId === row.trust_id) ?? memberships[0];
   const twoFactor = memberships.some((m) => needsTwoFactor(m.grants));
   const blocked = account.must_change_password || (twoFactor && !row.mfa_passed);

@@ -164,6 +164,7 @@ export type MailOutboxTable = {
   sent_at: Timestamp | null;
   transport: string;
   error: string | null;
+  attempts: Generated<number>;
 };
 
 export type SettingsTable = {

@@ -74,3 +74,38 @@ test('a failed SMTP delivery stays in the outbox with its error, not marked sent
   assert.equal(row.sent_at, null);
   assert.ok(row.error);
 });
+
+test('mail that failed is retried later once SMTP answers again, up to a limit, and then marked sent', async () => {
+  const { createMailer, MAX_ATTEMPTS } = await import('./mailer.ts');
+  const down = await smtpServer();
+  await down.close();
+  const broken = createMailer(h.db, h.clock, { smtpUrl: `smtp://127.0.0.1:${down.port}?ignoreTLS=true&connectionTimeout=2000`, from: 'haven@example.test' });
+  const [row] = broken.rows([{ trustId: null, to: 'retry@example.test', subject: 'Retry me', text: 'Second time lucky.' }]);
+  assert.ok(row);
+  await h.db.insertInto('mail_outbox').values(row).execute();
+  await broken.deliver([row]);
+  const failed = await h.db.selectFrom('mail_outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+  assert.equal(failed.sent_at, null);
+  assert.equal(failed.attempts, 1);
+
+  // A retry right away leaves it alone (it may still be in its first delivery); two minutes on, it is sent.
+  assert.deepEqual(await h.mail.retryUndelivered(), { delivered: 0, failed: 0 });
+  h.clock.advance(3 * 60_000);
+  const before = smtp.received.length;
+  const waiting = await h.db.selectFrom('mail_outbox').select('id').where('transport', '=', 'smtp').where('sent_at', 'is', null).where('attempts', '<', MAX_ATTEMPTS).execute();
+  assert.deepEqual(await h.mail.retryUndelivered(), { delivered: waiting.length, failed: 0 });
+  assert.equal(smtp.received.length, before + waiting.length);
+  assert.ok(smtp.received.some((m) => m.to[0] === 'retry@example.test'));
+  const sent = await h.db.selectFrom('mail_outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+  assert.ok(sent.sent_at);
+  assert.equal(sent.error, null);
+  assert.equal(sent.attempts, 2);
+
+  // A message that has used all its attempts is left for a person to look at in the outbox.
+  const [last] = broken.rows([{ trustId: null, to: 'gone@example.test', subject: 'Given up', text: 'x' }]);
+  assert.ok(last);
+  await h.db.insertInto('mail_outbox').values({ ...last, attempts: MAX_ATTEMPTS, error: 'refused' }).execute();
+  h.clock.advance(3 * 60_000);
+  const out = await h.mail.retryUndelivered();
+  assert.equal(out.delivered + out.failed, 0);
+});
