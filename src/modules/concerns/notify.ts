@@ -5,6 +5,7 @@ import { audit } from '../../platform/audit/service.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import { type Haven, SYSTEM_ACTOR } from '../../platform/context.ts';
 import { DAY } from '../../platform/clock.ts';
+import type { OutgoingMail } from '../../platform/mail/mailer.ts';
 import {
   accessOf,
   type CaseAudience,
@@ -23,17 +24,12 @@ export const namesInMailKey = (schoolId: string) => `school:${schoolId}:concerns
 const reminderDaysKey = (schoolId: string) => `school:${schoolId}:concerns.reminder_days`;
 
 /** Addresses of the holders of some roles who may respond to the case (never a subject). */
-async function recipients(haven: Haven, audience: CaseAudience, roles: readonly Role[]): Promise<string[]> {
+export async function recipients(haven: Haven, audience: CaseAudience, roles: readonly Role[]): Promise<string[]> {
   const holders = await store.roleHolders(haven.db, audience.trustId, audience.schoolId, roles);
-  const grants = await store.grantsOf(
-    haven.db,
-    audience.trustId,
-    holders.map((h) => h.person_id),
-  );
   const out = new Set<string>();
   for (const h of holders) {
-    const g = grants.filter((x) => x.person_id === h.person_id).map((x) => ({ role: x.role as Role, schoolId: x.school_id }));
-    if (accessOf({ trustId: audience.trustId, personId: h.person_id, grants: g }, audience) !== 'respond') continue;
+    const grants = (h.grants ?? []).map((x) => ({ role: x.role as Role, schoolId: x.school_id }));
+    if (accessOf({ trustId: audience.trustId, personId: h.person_id, grants }, audience) !== 'respond') continue;
     const address = h.account_email ?? h.person_email;
     if (address) out.add(address.toLowerCase());
   }
@@ -54,7 +50,8 @@ export type NewConcernMail = {
   pupilNames: string[];
 };
 
-export async function notifyNewConcern(haven: Haven, m: NewConcernMail): Promise<string[]> {
+/** The new-concern mails for a case (one per recipient), to be written with the case itself. */
+export async function newConcernMails(haven: Haven, m: NewConcernMail): Promise<OutgoingMail[]> {
   const [to, namesSetting] = await Promise.all([recipients(haven, m.audience, notifiedRoles(m.routing)), store.setting(haven.db, namesInMailKey(m.schoolId))]);
   const names = namesSetting === true;
   const lines = [
@@ -69,11 +66,9 @@ export async function notifyNewConcern(haven: Haven, m: NewConcernMail): Promise
     '',
     `Open it in Haven: ${haven.config.publicUrl}/concerns/${m.concernId}`,
   ];
-  // Each recipient gets a separate mail; their order does not matter.
   const subject = newConcernSubject(m.reference, m.urgent, m.type);
   const text = lines.join('\n');
-  await Promise.all(to.map((address) => haven.mail.send({ trustId: m.trustId, to: address, subject, text })));
-  return to;
+  return to.map((address) => ({ trustId: m.trustId, to: address, subject, text }));
 }
 
 export type ReminderResult = { reminded: number; mails: number };

@@ -2,7 +2,8 @@
 // person may not see answers 404 everywhere. Every change and every case read is audited in the
 // same transaction; status/owner/type/urgency changes write their own timeline entries.
 import { londonDate, londonDateTime, londonTime } from '../../platform/time.ts';
-import { audit } from '../../platform/audit/service.ts';
+import { audit, auditEventRow } from '../../platform/audit/service.ts';
+import { PLACEHOLDER, withValue, writeTogether } from '../../platform/db/write-together.ts';
 import { can, type Principal } from '../../platform/auth/policy.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import type { ActorRef, Haven } from '../../platform/context.ts';
@@ -21,7 +22,6 @@ import {
   type CaseState,
   type ConcernType,
   deviation,
-  formatReference,
   INDECENT_IMAGES_GUIDANCE,
   isRepeated,
   type Matrix,
@@ -46,7 +46,7 @@ import {
   type Viewer,
 } from './model.ts';
 import type { IncidentLogRow } from './exports/types.ts';
-import { notifyNewConcern } from './notify.ts';
+import { newConcernMails } from './notify.ts';
 import * as store from './store.ts';
 
 type Row = NonNullable<Awaited<ReturnType<typeof store.concernById>>>;
@@ -223,74 +223,67 @@ export async function reportConcern(haven: Haven, p: Principal, actor: ActorRef,
   const routing: Routing = routingOf({ staffSubjectIds: staffSubjects, aboutHeadteacher: aboutHead });
   const pupils = people.filter((x) => x.kind === 'pupil').map((x) => x.id);
   const id = newId();
-
-  const created = await haven.db.transaction().execute(async (tx) => {
-    const n = await store.nextNumber(tx, p.trustId, schoolId);
-    const reference = formatReference(schoolPrefix(school.name), n);
-    const repeated = await computeRepeated(tx, p.trustId, id, input.type, input.occurredAt, pupils);
-    await tx
-      .insertInto('concerns')
-      .values({
-        trust_id: p.trustId,
-        id,
-        school_id: schoolId,
-        reference,
-        reporter_person_id: reporterId,
-        created_at: now,
-        occurred_at: input.occurredAt,
-        what_happened: input.whatHappened,
-        location: input.location ?? null,
-        device: input.device ?? null,
-        urls: input.urls,
-        told_dsl_in_person: input.toldDslInPerson,
-        may_be_indecent_images: input.mayBeIndecentImages,
-        area: input.area,
-        type: input.type,
-        urgent: input.urgent,
-        routing,
-        repeated,
-        last_activity_at: now,
-      })
-      .execute();
-    const involvedRows = input.involved.map((i) => {
-      if ('personId' in i) {
-        const who = people.find((x) => x.id === i.personId);
-        return { trust_id: p.trustId, concern_id: id, id: newId(), person_id: i.personId, kind: who?.kind ?? 'staff', unknown: false, description: null };
-      }
-      return { trust_id: p.trustId, concern_id: id, id: newId(), person_id: null, kind: 'unknown', unknown: true, description: i.description };
-    });
-    if (involvedRows.length > 0) await tx.insertInto('concern_people').values(involvedRows).execute();
-    await store.appendTimeline(tx, [
-      { trustId: p.trustId, concernId: id, at: now, byPersonId: reporterId, byLabel: actor.label, kind: 'status', text: `Reported (${reference})`, data: { status: 'new', urgent: input.urgent } },
-    ]);
-    if (input.draftId) {
-      await tx.deleteFrom('concern_drafts').where('trust_id', '=', p.trustId).where('id', '=', input.draftId).where('account_id', '=', p.accountId).execute();
-    }
-    await audit(tx, haven, actor, {
+  const repeated = await computeRepeated(haven.db, p.trustId, id, input.type, input.occurredAt, pupils);
+  // The case, its people, its first timeline entry, its audit event and its mails are written by one
+  // statement: one round trip, all or nothing. The reference comes from the school's counter inside it.
+  const reference = PLACEHOLDER;
+  const mails = haven.mail.rows(
+    await newConcernMails(haven, {
       trustId: p.trustId,
       schoolId,
-      action: 'concern.create',
-      recordType: 'concern',
-      recordId: id,
-      detail: { reference, type: input.type, urgent: input.urgent, routing },
-    });
-    return { reference, repeated };
-  });
-
-  await notifyNewConcern(haven, {
-    trustId: p.trustId,
-    schoolId,
-    schoolName: school.name,
-    concernId: id,
-    reference: created.reference,
+      schoolName: school.name,
+      concernId: id,
+      reference,
+      type: input.type,
+      urgent: input.urgent,
+      toldDslInPerson: input.toldDslInPerson,
+      routing,
+      audience: { trustId: p.trustId, schoolId, reporterPersonId: reporterId, staffSubjectIds: staffSubjects, aboutHeadteacher: aboutHead, sharedWith: [] },
+      pupilNames: people.filter((x) => x.kind === 'pupil').map(store.personName),
+    }),
+  );
+  const concern = {
+    trust_id: p.trustId,
+    id,
+    school_id: schoolId,
+    reference,
+    reporter_person_id: reporterId,
+    created_at: now,
+    occurred_at: input.occurredAt,
+    what_happened: input.whatHappened,
+    location: input.location ?? null,
+    device: input.device ?? null,
+    urls: input.urls,
+    told_dsl_in_person: input.toldDslInPerson,
+    may_be_indecent_images: input.mayBeIndecentImages,
+    area: input.area,
     type: input.type,
     urgent: input.urgent,
-    toldDslInPerson: input.toldDslInPerson,
     routing,
-    audience: { trustId: p.trustId, schoolId, reporterPersonId: reporterId, staffSubjectIds: staffSubjects, aboutHeadteacher: aboutHead, sharedWith: [] },
-    pupilNames: people.filter((x) => x.kind === 'pupil').map(store.personName),
+    repeated,
+    last_activity_at: now,
+  };
+  const involvedRows = input.involved.map((i) => {
+    if ('personId' in i) {
+      const who = people.find((x) => x.id === i.personId);
+      return { trust_id: p.trustId, concern_id: id, id: newId(), person_id: i.personId, kind: who?.kind ?? 'staff', unknown: false, description: null };
+    }
+    return { trust_id: p.trustId, concern_id: id, id: newId(), person_id: null, kind: 'unknown', unknown: true, description: i.description };
   });
-  return { id, reference: created.reference };
+  const made = await writeTogether(
+    haven.db,
+    store.nextReference(p.trustId, schoolId, schoolPrefix(school.name)),
+    [
+      { table: 'concerns', rows: [concern] },
+      { table: 'concern_people', rows: involvedRows },
+      { table: 'concern_timeline', rows: [store.timelineRow({ trustId: p.trustId, concernId: id, at: now, byPersonId: reporterId, byLabel: actor.label, kind: 'status', text: `Reported (${reference})`, data: { status: 'new', urgent: input.urgent } })] },
+      { table: 'audit_events', rows: [auditEventRow(haven, actor, { trustId: p.trustId, schoolId, action: 'concern.create', recordType: 'concern', recordId: id, detail: { reference, type: input.type, urgent: input.urgent, routing } })] },
+      { table: 'mail_outbox', rows: mails },
+    ],
+    input.draftId ? [store.deleteDraftSql(p.trustId, input.draftId, p.accountId)] : [],
+  );
+  await haven.mail.deliver(mails.map((m) => ({ ...m, subject: withValue(m.subject, made), text_body: withValue(m.text_body, made) })));
+  return { id, reference: made };
 }
 
 export async function myConcerns(haven: Haven, p: Principal, schoolId: string) {

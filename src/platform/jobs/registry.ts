@@ -43,4 +43,11 @@ export const filterRevertsJob: JobDefinition = {
   run: (haven) => expireTemporaryChanges(haven),
 };
 
-export const JOBS: readonly JobDefinition[] = [housekeepingJob, concernRemindersJob, agreementRemindersJob, filterRevertsJob];
+/** Every 5 minutes: mail whose SMTP delivery failed is tried again (a few times) rather than lost. */
+export const mailRetryJob: JobDefinition = {
+  name: 'mail.retry',
+  schedule: '*/5 * * * *',
+  run: (haven) => haven.mail.retryUndelivered(),
+};
+
+export const JOBS: readonly JobDefinition[] = [mailRetryJob, housekeepingJob, concernRemindersJob, agreementRemindersJob, filterRevertsJob];
