@@ -51,6 +51,11 @@ const commands: Record<string, Command> = {
     usage: 'haven backup FILE',
     run: async (a) => (await import('./platform/db/cli.ts')).backupCommand(a),
   },
+  ingest: {
+    summary: 'Read filtering or monitoring logs into a school (files, gzip or standard input)',
+    usage: 'haven ingest --school SCHOOL --format FORMAT FILE…',
+    run: async (a) => (await import('./modules/logs/cli.ts')).ingestCommand(a),
+  },
   restore: {
     summary: 'Restore a backup FILE into an empty database',
     usage: 'haven restore FILE',

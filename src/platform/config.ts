@@ -14,6 +14,13 @@ export type Config = {
   mailFrom: string;
   publicUrl: string;
   keyFile: string | undefined;
+  /**
+   * Folders of URL category lists (UT1 / SquidGuard layout) that classify filtering logs; later folders
+   * (a school's own lists) override earlier ones. Empty: logs keep only the filter's own categories.
+   */
+  categoryLists: string[];
+  /** A folder Haven watches for filtering logs (one sub-folder per log source); unset: no watching. */
+  logWatchDir: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -34,5 +41,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM ?? 'Haven <haven@localhost>',
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     keyFile: env.HAVEN_KEY_FILE || undefined,
+    categoryLists: (env.HAVEN_CATEGORY_LISTS ?? '')
+      .split(path.delimiter)
+      .filter((d) => d.trim() !== '')
+      .map((d) => path.resolve(d)),
+    logWatchDir: env.HAVEN_LOG_WATCH_DIR ? path.resolve(env.HAVEN_LOG_WATCH_DIR) : undefined,
   };
 }

@@ -6,6 +6,8 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Role } from '../../src/platform/auth/roles.ts';
 import { newId } from '../../src/platform/ids.ts';
+import { raiseAlerts } from '../../src/modules/alerts/service.ts';
+import { createDueReviews } from '../../src/modules/monitoring-reviews/service.ts';
 import {
   buildPerson,
   buildPupil,
@@ -34,9 +36,17 @@ type Side = {
   concernId: string;
   draftId: string;
   changeId: string;
+  checkId: string;
+  taskId: string;
+  annualReviewId: string;
+  reviewId: string;
+  filterReportId: string;
   agreementId: string;
   versionId: string;
   campaignId: string;
+  alertId: string;
+  logSourceId: string;
+  logRunId: string;
   sha256: string;
   secrets: string[];
 };
@@ -144,6 +154,33 @@ async function side(
       reason: `${schoolName}Filterreason: a games site distracting staff`,
     },
   });
+  const filterReport = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/schools/${school.id}/filter-reports`,
+    headers: s.headers,
+    payload: { url: `https://${schoolName.toLowerCase()}-report.example`, direction: 'unblock', why: `${schoolName}Filterreport: a maths site` },
+  });
+  assert.equal(filterReport.statusCode, 201, filterReport.body);
+  const filterCheck = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/schools/${school.id}/filter-checks`,
+    headers: s.headers,
+    payload: {
+      checkedOn: '2026-01-05',
+      device: `${schoolName}Checkdevice`,
+      userGroup: { group: 'staff' },
+      method: 'own_list',
+      results: [{ category: 'Gambling', outcome: 'not_blocked', url: `https://${schoolName.toLowerCase()}-bets.example` }],
+    },
+  });
+  assert.equal(filterCheck.statusCode, 201, filterCheck.body);
+  const review = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/schools/${school.id}/annual-reviews`,
+    headers: s.headers,
+    payload: { periodStart: '2025-09-01', periodEnd: '2026-08-31' },
+  });
+  assert.equal(review.statusCode, 201, review.body);
   // The sweep must aim at real rows of the other trust, so their creation is part of the test.
   assert.equal(change.statusCode, 201, change.body);
   assert.equal(agreements.statusCode, 200, agreements.body);
@@ -170,9 +207,28 @@ async function side(
     concernId,
     draftId,
     changeId: (change.json() as { id: string }).id,
+    checkId: (filterCheck.json() as { id: string }).id,
+    taskId: (filterCheck.json() as { tasks: { id: string }[] }).tasks[0]?.id ?? '',
+    annualReviewId: (review.json() as { id: string }).id,
+    // the review job makes this school's reviews for the periods that have ended
+    reviewId: (await createDueReviews(h), (await h.db.selectFrom('monitoring_reviews').select('id').where('school_id', '=', school.id).orderBy('kind').executeTakeFirstOrThrow()).id),
+    filterReportId: (filterReport.json() as { id: string }).id,
     agreementId: staffAgreement?.id ?? '',
     versionId,
     campaignId: (campaign.json() as { id: string }).id,
+    // an alert as the log pipeline raises it, about this side's pupil
+    alertId: (await raiseAlerts(h, trust.id, school.id, [
+      { rule: 'harmful_content', priority: 'medium', subjectKey: `${schoolName.toLowerCase()}alertuser`, personId: pupil.id, category: 'gambling', why: `${schoolName}Alertwhy`, firstAt: Date.parse('2026-08-31T09:00:00Z'), lastAt: Date.parse('2026-08-31T09:01:00Z'), eventCount: 1,
+        events: [{ at: Date.parse('2026-08-31T09:00:00Z'), source: 'squid', user: null, clientIp: '10.0.0.9', device: null, host: 'bet.example', url: null, action: 'blocked', filterCategory: 'gambling', reason: null, bytes: null }] },
+    ]), (await h.db.selectFrom('log_alerts').select('id').where('school_id', '=', school.id).executeTakeFirstOrThrow()).id),
+    // a log source and an ingest run of this school, as the logs module makes them
+    ...(await (async () => {
+      const logSourceId = newId();
+      const logRunId = newId();
+      await h.db.insertInto('log_sources').values({ trust_id: trust.id, id: logSourceId, school_id: school.id, name: `${schoolName}Logsource`, format: 'squid', options: '{}', watch_path: null, created_at: new Date(), created_by: 'test' }).execute();
+      await h.db.insertInto('log_ingest_runs').values({ trust_id: trust.id, id: logRunId, school_id: school.id, source_id: null, origin: 'upload', format: 'squid', options: '{}', name: `${schoolName}Logrun`, first_line: null, started_at: new Date(), finished_at: null, malformed: '{}', error: null }).execute();
+      return { logSourceId, logRunId };
+    })()),
     sha256: (evidence.json() as { sha256: string }).sha256,
     secrets: [
       pupil.id,
@@ -186,6 +242,11 @@ async function side(
       `${schoolName}Evidence`,
       `${schoolName}Campaign`,
       `${schoolName}Filterreason`,
+      `${schoolName}Checkdevice`,
+      `${schoolName}Filterreport`,
+      `${schoolName}Alertwhy`,
+      `${schoolName}Logsource`,
+      `${schoolName}Logrun`,
       school.id,
       trust.id,
       trustName,
@@ -215,10 +276,18 @@ const paramValue = (target: Side, name: string): string => {
     accountId: target.accountId,
     concernId: target.concernId,
     changeId: target.changeId,
+    checkId: target.checkId,
+    taskId: target.taskId,
+    annualReviewId: target.annualReviewId,
+    reviewId: target.reviewId,
+    filterReportId: target.filterReportId,
     draftId: target.draftId,
     agreementId: target.agreementId,
     versionId: target.versionId,
     campaignId: target.campaignId,
+    alertId: target.alertId,
+    sourceId: target.logSourceId,
+    runId: target.logRunId,
     acceptanceId: newId(), // no acceptance exists on either side; a made-up id must still be refused
     token: 'x'.repeat(43),
     item: 'policyRead',
@@ -253,7 +322,7 @@ const bodyFor = (target: Side): Record<string, unknown> => ({
 });
 
 async function snapshot(trustId: string): Promise<string> {
-  const tables = ['schools', 'people', 'pupil_parents', 'role_assignments', 'api_tokens', 'audit_events', 'concerns', 'concern_timeline', 'concern_drafts', 'concern_evidence', 'evidence_blobs'];
+  const tables = ['schools', 'people', 'pupil_parents', 'role_assignments', 'api_tokens', 'audit_events', 'concerns', 'concern_timeline', 'concern_drafts', 'concern_evidence', 'evidence_blobs', 'log_alerts', 'log_alert_history', 'filter_checks', 'filter_check_tasks', 'annual_reviews', 'filter_change_requests', 'filter_change_log', 'filter_reports', 'filter_report_decisions'];
   const parts: string[] = [];
   for (const t of tables) {
     const r = await sql<{

@@ -22,6 +22,12 @@ import { PeoplePage } from './pages/PeoplePage.tsx';
 import { PersonPage } from './pages/PersonPage.tsx';
 import { WhoToTellPage } from './pages/WhoToTellPage.tsx';
 import { agreementRoutes, publicAgreementRoutes } from './pages/agreements/routes.tsx';
+import { annualReviewRoutes } from './pages/annual-review/routes.tsx';
+import { filterCheckRoutes } from './pages/filter-checks/routes.tsx';
+import { alertRoutes } from './pages/alerts/routes.tsx';
+import { filteringRoutes } from './pages/filtering/routes.tsx';
+import { logRoutes } from './pages/logs/routes.tsx';
+import { monitoringReviewRoutes } from './pages/monitoring-reviews/routes.tsx';
 import { useSession } from './session.ts';
 
 function Gate() {
@@ -94,6 +100,12 @@ export function App() {
         <Route path="audit" element={<AuditPage />} />
         <Route path="outbox" element={<OutboxPage />} />
         <Route path="account" element={<AccountPage />} />
+        {monitoringReviewRoutes()}
+        {filteringRoutes()}
+        {alertRoutes()}
+        {filterCheckRoutes()}
+        {annualReviewRoutes()}
+        {logRoutes()}
         {agreementRoutes()}
         <Route path="*" element={<NotFound />} />
       </Route>

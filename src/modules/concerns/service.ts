@@ -46,6 +46,7 @@ import {
   type Viewer,
 } from './model.ts';
 import type { IncidentLogRow } from './exports/types.ts';
+import { alertChronology } from '../alerts/chronology.ts';
 import { newConcernMails } from './notify.ts';
 import * as store from './store.ts';
 
@@ -895,6 +896,8 @@ export async function chronology(haven: Haven, p: Principal, actor: ActorRef, pu
       text: `${TYPE_LABELS[r.type as ConcernType] ?? r.type}: ${r.what_happened}`,
     })),
     ...timeline.map((t) => ({ at: t.at, concernId: t.concern_id, reference: refs.get(t.concern_id)?.reference ?? '', kind: t.kind, text: t.text })),
+    // Filtering alerts about the pupil (for those who triage alerts); each carries an alertId.
+    ...(await alertChronology(haven.db, p, schoolId, pupilId)),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
   await haven.db.transaction().execute((tx) =>
     audit(tx, haven, actor, { trustId: p.trustId, schoolId, action: 'concern.chronology_read', recordType: 'person', recordId: pupilId, detail: { concerns: ids.length, format } }),

@@ -27,7 +27,7 @@ export type ImportRun = {
 
 export type RunResult = { lines: string[]; code: number };
 
-async function findSchool(haven: Haven, school: string) {
+export async function findSchool(haven: Haven, school: string) {
   const uuidLike = /^[0-9a-f-]{36}$/i.test(school);
   const rows = await haven.db
     .selectFrom('schools')

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { DAY } from '../../platform/clock.ts';
@@ -231,4 +232,204 @@ test('the log is searchable and exports to CSV', async () => {
   assert.ok(lines[1]?.includes(`${id},requested,requested,`));
   const exported = await h.db.selectFrom('audit_events').select('action').where('action', '=', 'filtering.log.export').execute();
   assert.equal(exported.length, 1);
+});
+
+// ---- the hourly sweep expires requests still waiting when their period ends ----
+
+async function throughTo(state: 'requested' | 'approved_by_head' | 'agreed_by_second', hours: number): Promise<string> {
+  const id = await requestAs(w.teacher, unblock({ endsAt: new Date(h.clock.now().getTime() + hours * 3_600_000).toISOString() }));
+  if (state !== 'requested') assert.equal((await step(w.head, id, 'approve')).statusCode, 200);
+  if (state === 'agreed_by_second') assert.equal((await step(w.osl, id, 'agree')).statusCode, 200);
+  return id;
+}
+
+test('the hourly sweep expires waiting requests past their end, with a log row; later steps are refused', async () => {
+  const waiting = await throughTo('requested', 5);
+  const approved = await throughTo('approved_by_head', 5);
+  const agreed = await throughTo('agreed_by_second', 5);
+  const later = await throughTo('requested', 30);
+  const permanent = await requestAs(w.teacher, unblock({ endsAt: null }));
+  const before = await expireTemporaryChanges(h);
+  assert.ok(![waiting, approved, agreed].some((id) => before.expired.includes(id)), 'not before the end');
+
+  await advance(6 * 3_600_000);
+  const swept = await expireTemporaryChanges(h);
+  assert.deepEqual(new Set(swept.expired.filter((id) => [waiting, approved, agreed, later, permanent].includes(id))), new Set([waiting, approved, agreed]));
+  assert.deepEqual((await expireTemporaryChanges(h)).expired, [], 'expired once');
+
+  for (const [id, from] of [[waiting, 'requested'], [approved, 'approved_by_head'], [agreed, 'agreed_by_second']] as const) {
+    const c = (await call(w.head, 'GET', `/filter-changes/${id}`)).json() as Json;
+    assert.equal(c.state, 'expired');
+    assert.deepEqual(c.allowedSteps, []);
+    const last = c.log.at(-1);
+    assert.equal(last.step, 'expired');
+    assert.equal(last.by, 'Haven (system)');
+    assert.equal(last.byPersonId, null);
+    assert.match(last.what, /unblock period ended/);
+    const audits = await h.db.selectFrom('audit_events').select(['action', 'detail']).where('record_id', '=', id).where('action', '=', 'filtering.change.expire').execute();
+    assert.equal(audits.length, 1);
+    assert.deepEqual(audits[0]?.detail, { from });
+  }
+  // approving, agreeing and applying after expiry are each refused
+  const approve = await step(w.head, waiting, 'approve');
+  assert.equal(approve.statusCode, 409);
+  assert.match(approve.json().detail, /expired/);
+  const agree = await step(w.osl, approved, 'agree');
+  assert.equal(agree.statusCode, 409);
+  assert.match(agree.json().detail, /expired/);
+  const apply = await step(w.it, agreed, 'apply', { ticketReference: 'IT-9' });
+  assert.equal(apply.statusCode, 409);
+  assert.match(apply.json().detail, /expired/);
+  const row = await h.db.selectFrom('filter_change_requests').select(['state', 'applied_at']).where('id', '=', agreed).executeTakeFirstOrThrow();
+  assert.deepEqual(row, { state: 'expired', applied_at: null });
+  assert.equal((await call(w.head, 'GET', `/filter-changes/${later}`)).json().state, 'requested');
+  assert.equal((await call(w.head, 'GET', `/filter-changes/${permanent}`)).json().state, 'requested');
+});
+
+test('agreeing or applying after the end, before the sweep has run, is refused and expires the request', async () => {
+  const approved = await throughTo('approved_by_head', 2);
+  const agreed = await throughTo('agreed_by_second', 2);
+  await advance(3 * 3_600_000);
+  const agree = await step(w.deputy, approved, 'agree');
+  assert.equal(agree.statusCode, 409);
+  assert.match(agree.json().detail, /expired/);
+  const apply = await step(w.it, agreed, 'apply', { ticketReference: 'IT-10' });
+  assert.equal(apply.statusCode, 409);
+  for (const id of [approved, agreed]) {
+    const c = (await call(w.head, 'GET', `/filter-changes/${id}`)).json() as Json;
+    assert.equal(c.state, 'expired');
+    assert.equal(c.log.filter((l: Json) => l.step === 'expired').length, 1);
+  }
+});
+
+// ---- PDF of the change-control log ----
+
+function pdfText(pdf: Buffer): string {
+  const r = spawnSync('pdftotext', ['-layout', '-', '-'], { input: pdf });
+  assert.equal(r.status, 0, String(r.stderr));
+  return r.stdout.toString('utf8');
+}
+
+test('the change-control log prints to PDF for the governors, searched and audited like the CSV', async () => {
+  const id = await requestAs(w.teacher, unblock({ targets: [{ type: 'site', value: 'pdf-audit.example' }], endsAt: null, reason: 'Science: spectroscopy simulator' }));
+  await step(w.head, id, 'approve', { reason: 'Useful for GCSE practicals' });
+  const res = await call(w.osl, 'GET', `/schools/${w.school.id}/filter-change-log.pdf?q=pdf-audit`);
+  assert.equal(res.statusCode, 200, res.body.slice(0, 200));
+  assert.equal(res.headers['content-type'], 'application/pdf');
+  assert.match(String(res.headers['content-disposition']), /attachment; filename="filter-change-log.pdf"/);
+  const text = pdfText(res.rawPayload);
+  assert.match(text, /Filtering change-control log — /);
+  assert.match(text, /Search: "pdf-audit"/);
+  assert.match(text, /2 entries/);
+  assert.match(text, /Unblock site: pdf-audit\.example for Pupils in year 6/);
+  assert.match(text, /Useful for GCSE practicals/);
+  assert.match(text, new RegExp(id.slice(0, 8)));
+  assert.doesNotMatch(text, /youtube\.com/, 'the search limits the rows');
+  const exported = await h.db.selectFrom('audit_events').select('detail').where('action', '=', 'filtering.log.export').execute();
+  assert.ok(exported.some((e) => (e.detail as Json)?.format === 'pdf' && (e.detail as Json)?.rows === 2));
+
+  const empty = pdfText((await call(w.osl, 'GET', `/schools/${w.school.id}/filter-change-log.pdf?from=2020-01-01&to=2020-02-01`)).rawPayload);
+  assert.match(empty, /Period: 01\/01\/2020 to 31\/01\/2020/);
+  assert.match(empty, /No filtering changes were logged in this period/);
+  assert.equal((await call(w.teacher, 'GET', `/schools/${w.school.id}/filter-change-log.pdf`)).statusCode, 403);
+  assert.equal((await call(w.otherHead, 'GET', `/schools/${w.school.id}/filter-change-log.pdf`)).statusCode, 404);
+});
+
+// ---- users' reports: "this should be blocked / unblocked" ----
+
+const report = (who: Member, over: Json = {}) =>
+  call(who, 'POST', `/schools/${w.school.id}/filter-reports`, { url: 'https://wordwall.example/quiz', direction: 'unblock', why: 'Phonics games for Year 1', whereSeen: 'Class 1 laptop', ...over });
+
+test('any staff member reports a site; deciders see the open reports, others only their own', async () => {
+  const r = await report(w.teacher2, { url: 'https://own-report.example' });
+  assert.equal(r.statusCode, 201, r.body);
+  const id = r.json().id;
+  assert.equal((await report(w.it, { direction: 'block', url: 'https://proxy.example', why: 'A proxy site' })).statusCode, 201);
+  const bad = await report(w.teacher, { direction: 'sideways' });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /direction must be block/);
+
+  const osl = (await call(w.osl, 'GET', `/schools/${w.school.id}/filter-reports`)).json() as Json;
+  assert.equal(osl.canDecide, true);
+  const mine = osl.reports.find((x: Json) => x.id === id);
+  assert.equal(mine.url, 'https://own-report.example');
+  assert.equal(mine.status, 'open');
+  assert.equal(mine.reported.personId, w.teacher2.personId);
+  assert.equal(mine.whereSeen, 'Class 1 laptop');
+  const teacher2 = (await call(w.teacher2, 'GET', `/schools/${w.school.id}/filter-reports?status=all`)).json() as Json;
+  assert.equal(teacher2.canDecide, false);
+  assert.ok(teacher2.reports.every((x: Json) => x.reported.personId === w.teacher2.personId));
+  assert.ok(teacher2.reports.some((x: Json) => x.id === id));
+  assert.equal((await call(w.otherHead, 'GET', `/schools/${w.school.id}/filter-reports`)).statusCode, 404);
+  const audit = await h.db.selectFrom('audit_events').select('action').where('record_id', '=', id).execute();
+  assert.deepEqual(audit.map((a) => a.action), ['filtering.report.file']);
+});
+
+test('a report becomes a change request in the reporter’s name, so the two-person rule still holds', async () => {
+  const id = (await report(w.teacher)).json().id;
+  assert.equal((await call(w.teacher2, 'POST', `/filter-reports/${id}/convert`, { userGroup: { group: 'staff' } })).statusCode, 403, 'a teacher does not decide');
+  assert.equal((await call(w.otherOsl, 'POST', `/filter-reports/${id}/convert`, { userGroup: { group: 'staff' } })).statusCode, 404, 'another school');
+  const conv = await call(w.osl, 'POST', `/filter-reports/${id}/convert`, { userGroup: { group: 'pupils', yearGroups: ['1'] } });
+  assert.equal(conv.statusCode, 201, conv.body);
+  const { changeId } = conv.json();
+  const c = (await call(w.head, 'GET', `/filter-changes/${changeId}`)).json() as Json;
+  assert.equal(c.requested.personId, w.teacher.personId, 'the reporter is the requester');
+  assert.equal(c.kind, 'unblock');
+  assert.deepEqual(c.targets, [{ type: 'site', value: 'https://wordwall.example/quiz' }]);
+  assert.equal(c.reason, 'Phonics games for Year 1');
+  assert.deepEqual(c.userGroup, { group: 'pupils', yearGroups: ['1'] });
+  assert.match(c.log[0].by, /report passed on by/);
+  assert.equal(c.log[0].byPersonId, w.teacher.personId);
+  // the reporter cannot approve their own request; the decider who passed it on may be the second person
+  assert.equal((await step(w.teacher, changeId, 'approve')).statusCode, 403);
+  assert.equal((await step(w.head, changeId, 'approve')).statusCode, 200);
+  assert.equal((await step(w.osl, changeId, 'agree')).statusCode, 200);
+
+  const listed = (await call(w.osl, 'GET', `/schools/${w.school.id}/filter-reports?status=decided`)).json().reports as Json[];
+  const done = listed.find((x) => x.id === id) as Json;
+  assert.equal(done.status, 'change_requested');
+  assert.equal(done.decision.changeId, changeId);
+  assert.equal(done.decision.personId, w.osl.personId);
+  assert.ok(!(await call(w.osl, 'GET', `/schools/${w.school.id}/filter-reports`)).json().reports.some((x: Json) => x.id === id), 'no longer open');
+
+  const again = await call(w.head, 'POST', `/filter-reports/${id}/decline`, { reason: 'Changed my mind' });
+  assert.equal(again.statusCode, 409, 'decided once');
+  assert.match(again.json().detail, /already been decided/);
+});
+
+test('a converted report with a bad shape says what to fix and leaves the report open', async () => {
+  const id = (await report(w.teacher, { direction: 'block' })).json().id;
+  const r = await call(w.osl, 'POST', `/filter-reports/${id}/convert`, { userGroup: { group: 'staff' }, endsAt: new Date(h.clock.now().getTime() + DAY).toISOString() });
+  assert.equal(r.statusCode, 422);
+  assert.deepEqual(r.json().problems, [{ field: 'endsAt', message: 'Only an unblock can be temporary; leave the end date out for a block.' }]);
+  const open = (await call(w.osl, 'GET', `/schools/${w.school.id}/filter-reports`)).json().reports as Json[];
+  assert.equal(open.find((x) => x.id === id)?.status, 'open');
+});
+
+test('declining a report needs a reason; reports and decisions are append-only, one decision per report', async () => {
+  const id = (await report(w.teacher, { url: 'https://decline.example' })).json().id;
+  assert.equal((await call(w.head, 'POST', `/filter-reports/${id}/decline`, {})).statusCode, 400);
+  const d = await call(w.head, 'POST', `/filter-reports/${id}/decline`, { reason: 'Already allowed through the school proxy list' });
+  assert.equal(d.statusCode, 200, d.body);
+  assert.equal(d.json().status, 'declined');
+  const mine = (await call(w.teacher, 'GET', `/schools/${w.school.id}/filter-reports?status=all`)).json().reports as Json[];
+  const seen = mine.find((x) => x.id === id) as Json;
+  assert.equal(seen.decision.reason, 'Already allowed through the school proxy list', 'the reporter sees why');
+  assert.equal((await call(w.osl, 'POST', `/filter-reports/${id}/convert`, { userGroup: { group: 'staff' } })).statusCode, 409);
+
+  await assert.rejects(sql`UPDATE filter_reports SET why = 'nothing' WHERE id = ${id}`.execute(h.db), /append-only/);
+  await assert.rejects(sql`DELETE FROM filter_reports WHERE id = ${id}`.execute(h.db), /append-only/);
+  await assert.rejects(sql`UPDATE filter_report_decisions SET decision = 'change_requested' WHERE report_id = ${id}`.execute(h.db), /append-only/);
+  await assert.rejects(sql`DELETE FROM filter_report_decisions WHERE report_id = ${id}`.execute(h.db), /append-only/);
+  await assert.rejects(
+    sql`INSERT INTO filter_report_decisions (trust_id, id, report_id, school_id, decision, reason, decided_by, decided_at)
+        VALUES (${w.trust.id}, gen_random_uuid(), ${id}, ${w.school.id}, 'declined', 'again', ${w.osl.personId}, now())`.execute(h.db),
+    /filter_report_decided_once/,
+  );
+  const id2 = (await report(w.teacher)).json().id;
+  await assert.rejects(
+    sql`INSERT INTO filter_report_decisions (trust_id, id, report_id, school_id, decision, decided_by, decided_at)
+        VALUES (${w.trust.id}, gen_random_uuid(), ${id2}, ${w.school.id}, 'declined', ${w.osl.personId}, now())`.execute(h.db),
+    /filter_report_decision_facts/,
+  );
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Actor, checkNewRequest, decide, dueForRevert, type Facts, hasLapsed, type NewRequest } from './model.ts';
+import { type Actor, checkNewRequest, decide, decideReport, dueForRevert, type Facts, hasLapsed, type NewRequest, requestFromReport } from './model.ts';
 
 const now = new Date('2026-09-01T08:00:00Z');
 const later = (days: number) => new Date(now.getTime() + days * 86_400_000);
@@ -115,4 +115,29 @@ test('an applied temporary unblock is due for revert once, after its end', () =>
   assert.equal(dueForRevert(f, later(1)), true);
   assert.equal(dueForRevert({ ...f, revertDueAt: later(1) }, later(2)), false);
   assert.equal(dueForRevert({ ...f, endsAt: null }, later(2)), false);
+});
+
+test('an expired request takes no step, and says why', () => {
+  for (const step of ['approve', 'refuse', 'agree', 'apply', 'revert'] as const) {
+    const r = decide(approved({ state: 'expired', endsAt: later(-1) }), step, step === 'approve' || step === 'refuse' ? head : step === 'agree' ? osl : it, now);
+    assert.equal(r.ok, false, step);
+    assert.match(!r.ok ? r.reason : '', /expired/, step);
+  }
+});
+
+test('reports are decided once, by the online safety lead or the headteacher', () => {
+  assert.equal(decideReport(null, ['online_safety_lead']), null);
+  assert.equal(decideReport(null, ['headteacher']), null);
+  assert.equal(decideReport(null, ['teacher', 'deputy_dsl'])?.status, 403);
+  assert.equal(decideReport('declined', ['online_safety_lead'])?.status, 409);
+  assert.equal(decideReport('change_requested', ['headteacher'])?.status, 409);
+});
+
+test('a change request from a report is pre-filled from it; the decider may adjust it', () => {
+  const r = { url: 'https://site.example', direction: 'unblock' as const, why: 'Music lessons' };
+  assert.deepEqual(requestFromReport(r, { userGroup: { group: 'staff' } }), {
+    kind: 'unblock', targets: [{ type: 'site', value: 'https://site.example' }], userGroup: { group: 'staff' }, reason: 'Music lessons', endsAt: null,
+  });
+  const over = requestFromReport(r, { userGroup: { group: 'class', className: '4B' }, reason: 'Year 4 music', endsAt: later(3), targets: [{ type: 'category', value: 'Music' }] });
+  assert.deepEqual([over.reason, over.endsAt, over.targets], ['Year 4 music', later(3), [{ type: 'category', value: 'Music' }]]);
 });

@@ -70,8 +70,10 @@ const no = (status: Refusal['status'], reason: string): Outcome => ({ ok: false,
 const has = (a: Actor, roles: readonly Role[]) => a.roles.some((r) => roles.includes(r));
 
 /** Whether the actor may take the step now, and the state it leads to. */
+const EXPIRED = 'The unblock period has already ended, so the request has expired. Make a new request if it is still needed.';
+
 export function decide(f: Facts, step: Step, a: Actor, now: Date): Outcome {
-  if (hasLapsed(f, now) && step !== 'revert') return no(409, 'The unblock period has already ended, so the request has expired. Make a new request if it is still needed.');
+  if (f.state === 'expired' || (hasLapsed(f, now) && step !== 'revert')) return no(409, EXPIRED);
   switch (step) {
     case 'approve':
     case 'refuse': {
@@ -117,3 +119,30 @@ export function dueForRevert(f: Facts & { revertDueAt: Date | null }, now: Date)
 export const describeGroup = (g: UserGroup) =>
   g.group === 'staff' ? 'Staff' : g.group === 'class' ? `Class ${g.className}` : `Pupils in year ${g.yearGroups.join(', ')}`;
 export const describeTargets = (ts: readonly Target[]) => ts.map((t) => `${t.type}: ${t.value}`).join('; ');
+
+// ---- users' reports: "this should be blocked / unblocked" ----
+
+/** Who decides what becomes of a user's report (at its school, or trust-wide). */
+export const REPORT_DECIDER_ROLES: readonly Role[] = ['online_safety_lead', 'headteacher'];
+export const REPORT_DECISIONS = ['change_requested', 'declined'] as const;
+export type ReportDecision = (typeof REPORT_DECISIONS)[number];
+
+export const mayDecideReports = (roles: readonly Role[]) => roles.some((r) => REPORT_DECIDER_ROLES.includes(r));
+
+/** Whether the actor may decide the report now; a report is decided once. */
+export function decideReport(decided: ReportDecision | null, roles: readonly Role[]): Refusal | null {
+  if (!mayDecideReports(roles)) return { status: 403, reason: 'The online safety lead or the headteacher decides what becomes of a report.' };
+  if (decided) return { status: 409, reason: `This report has already been decided (${decided === 'declined' ? 'declined' : 'turned into a change request'}).` };
+  return null;
+}
+
+/** A change request pre-filled from a report: the site, the way the reporter asked, their reason. */
+export function requestFromReport(r: { url: string; direction: Kind; why: string }, over: Partial<NewRequest> & { userGroup: UserGroup }): NewRequest {
+  return {
+    kind: over.kind ?? r.direction,
+    targets: over.targets ?? [{ type: 'site', value: r.url }],
+    userGroup: over.userGroup,
+    reason: over.reason ?? r.why,
+    endsAt: over.endsAt ?? null,
+  };
+}

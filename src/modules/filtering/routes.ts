@@ -4,11 +4,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, principalOf } from '../../platform/http/auth-hooks.ts';
 import { KINDS, STATES, type Step, TARGET_TYPES } from './model.ts';
+import { changeLogPdf } from './change-log-pdf.ts';
+import * as reports from './reports.ts';
 import * as service from './service.ts';
 
 const uuid = (what: string) => z.string().uuid(`${what} must be an id (a UUID)`);
 const SchoolParams = z.object({ schoolId: uuid('schoolId') });
 const ChangeParams = z.object({ changeId: uuid('changeId') });
+const ReportParams = z.object({ filterReportId: uuid('filterReportId') });
 const text = (what: string, max: number) => z.string().trim().min(1, `Write ${what}.`).max(max, `Keep ${what} under ${max} characters.`);
 
 const UserGroupSchema = z.discriminatedUnion(
@@ -38,6 +41,21 @@ const Apply = z.object({
   appliedAt: z.coerce.date({ error: 'appliedAt must be an ISO date and time.' }).optional(),
 });
 const Revert = z.object({ reason: z.string().trim().max(5000, 'Keep the note under 5000 characters.').optional() });
+
+const NewReportSchema = z.object({
+  url: text('the address of the site', 2000),
+  direction: z.enum(KINDS, { error: 'direction must be block (it should be blocked) or unblock (it should be allowed).' }),
+  why: text('why it should change', 5000),
+  whereSeen: z.string().trim().max(500, 'Keep where you met it under 500 characters.').nullish(),
+});
+
+const ConvertSchema = z.object({
+  userGroup: UserGroupSchema,
+  kind: NewChangeSchema.shape.kind.optional(),
+  targets: NewChangeSchema.shape.targets.optional(),
+  reason: text('the educational reason', 5000).optional(),
+  endsAt: z.coerce.date({ error: 'endsAt must be an ISO date and time, e.g. 2026-10-01T15:30:00Z.' }).nullable().optional(),
+});
 
 const LogQuery = z.object({
   q: z.string().max(100, 'Search with at most 100 characters.').optional(),
@@ -90,4 +108,51 @@ export const filteringRoutes: FastifyPluginAsyncZod = async (app) => {
       .header('cache-control', 'no-store')
       .send(csv);
   });
+
+  app.get('/schools/:schoolId/filter-change-log.pdf', { schema: { tags, summary: 'The change-control log as PDF', params: SchoolParams, querystring: LogQuery } }, async (req, reply) => {
+    const log = await service.changeLog(haven, principalOf(req), actorOf(req), req.params.schoolId, req.query, 'pdf');
+    const pdf = await changeLogPdf(log.rows, { schoolName: log.school.name, ...req.query, printedAt: haven.clock.now() });
+    return reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', 'attachment; filename="filter-change-log.pdf"')
+      .header('cache-control', 'no-store')
+      .send(pdf);
+  });
+
+  // ---- users' reports: "this should be blocked / unblocked" ----
+
+  app.post('/schools/:schoolId/filter-reports', { schema: { tags, summary: 'Report that a site should be blocked or unblocked', params: SchoolParams, body: NewReportSchema } }, async (req, reply) =>
+    reply.status(201).send(await reports.fileReport(haven, principalOf(req), actorOf(req), req.params.schoolId, req.body)),
+  );
+
+  app.get(
+    '/schools/:schoolId/filter-reports',
+    {
+      schema: {
+        tags,
+        summary: "Users' reports (deciders see all, others their own)",
+        params: SchoolParams,
+        querystring: z.object({ status: z.enum(['open', 'decided', 'all'], { error: 'status must be open, decided or all' }).default('open') }),
+      },
+    },
+    async (req) => reports.listReports(haven, principalOf(req), req.params.schoolId, req.query.status),
+  );
+
+  app.post(
+    '/filter-reports/:filterReportId/convert',
+    { schema: { tags, summary: 'Turn a report into a change request in the reporter’s name', params: ReportParams, body: ConvertSchema } },
+    async (req, reply) => {
+      const { userGroup, kind, targets, reason, endsAt } = req.body;
+      const input: reports.ConvertInput = { userGroup };
+      if (kind) input.kind = kind;
+      if (targets) input.targets = targets;
+      if (reason) input.reason = reason;
+      if (endsAt) input.endsAt = endsAt;
+      return reply.status(201).send(await reports.convertReport(haven, principalOf(req), actorOf(req), req.params.filterReportId, input));
+    },
+  );
+
+  app.post('/filter-reports/:filterReportId/decline', { schema: { tags, summary: 'Decline a report, with a reason', params: ReportParams, body: Decision } }, async (req) =>
+    reports.declineReport(haven, principalOf(req), actorOf(req), req.params.filterReportId, req.body.reason),
+  );
 };

@@ -4,6 +4,7 @@ import { audit } from '../../platform/audit/service.ts';
 import { can, type Principal } from '../../platform/auth/policy.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import { type ActorRef, type Haven, SYSTEM_ACTOR } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/index.ts';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import {
@@ -24,17 +25,17 @@ import * as store from './store.ts';
 
 type Row = store.ChangeRow;
 
-function person(p: Principal): string {
+export function person(p: Principal): string {
   if (p.scopes) throw forbidden('Filtering change requests are made by people, not API tokens.');
   if (!p.personId) throw forbidden('Your account is not linked to a person in this trust.');
   return p.personId;
 }
 
 /** The caller's roles that count at a school: grants there and trust-wide grants. */
-const rolesAt = (p: Principal, schoolId: string): Role[] => p.grants.filter((g) => g.schoolId === null || g.schoolId === schoolId).map((g) => g.role);
+export const rolesAt = (p: Principal, schoolId: string): Role[] => p.grants.filter((g) => g.schoolId === null || g.schoolId === schoolId).map((g) => g.role);
 const seesLog = (p: Principal, schoolId: string) => can(p, 'filtering.log', { trustId: p.trustId, schoolId });
 
-async function requireSchool(haven: Haven, p: Principal, schoolId: string) {
+export async function requireSchool(haven: Haven, p: Principal, schoolId: string) {
   const school = await store.schoolById(haven.db, p.trustId, schoolId);
   if (!school || rolesAt(p, schoolId).length === 0) throw notFound('That school');
   return school;
@@ -79,6 +80,10 @@ const logView = (l: store.LogRow) => ({ id: l.id, changeId: l.change_id, at: l.a
 const summary = (r: { kind: string; targets: { type: string; value: string }[] }, group: UserGroup) =>
   `${r.kind === 'block' ? 'Block' : 'Unblock'} ${describeTargets(r.targets as never)} for ${describeGroup(group)}`;
 
+// The log is read by people in UK schools: times in it are written as they read them.
+const UK_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
+const ukTime = (d: Date) => UK_TIME.format(d);
+
 // ------------------------------------------------------------------------------------------------
 
 export async function requestChange(haven: Haven, p: Principal, actor: ActorRef, schoolId: string, input: NewRequest) {
@@ -89,30 +94,41 @@ export async function requestChange(haven: Haven, p: Principal, actor: ActorRef,
   const problems = checkNewRequest(input, now);
   if (problems.length > 0) throw unprocessable(problems.map((x) => x.message).join(' '), problems);
   const id = newId();
-  const g = input.userGroup;
   await haven.db.transaction().execute(async (tx) => {
-    await store.insertChange(tx, {
-      trustId: p.trustId,
-      id,
-      schoolId,
-      kind: input.kind,
-      targets: input.targets.map((t) => ({ type: t.type, value: t.value.trim() })),
-      userGroup: g.group,
-      yearGroups: g.group === 'pupils' ? g.yearGroups : [],
-      className: g.group === 'class' ? g.className.trim() : null,
-      reason: input.reason.trim(),
-      endsAt: input.endsAt,
-      requestedBy: me,
-      requestedAt: now,
-    });
-    const until = input.endsAt ? ` until ${input.endsAt.toISOString()}` : '';
-    await store.appendLog(tx, {
-      trustId: p.trustId, schoolId, changeId: id, at: now, byPersonId: me, byLabel: actor.label,
-      step: 'requested', state: 'requested', what: `${summary(input, g)}${until}`, reason: input.reason.trim(),
-    });
-    await audit(tx, haven, actor, { trustId: p.trustId, schoolId, action: 'filtering.change.request', recordType: 'filter_change', recordId: id, detail: { kind: input.kind } });
+    await fileRequest(tx, haven, actor, { trustId: p.trustId, schoolId, id, requestedBy: me, byLabel: actor.label, input, now });
   });
   return { id, state: 'requested' as const };
+}
+
+/** Writes a new request with its first log row and audit event (inside the caller's transaction). */
+export async function fileRequest(
+  tx: Executor,
+  haven: Haven,
+  actor: ActorRef,
+  r: { trustId: string; schoolId: string; id: string; requestedBy: string; byLabel: string; input: NewRequest; now: Date; detail?: Record<string, unknown> },
+) {
+  const { input } = r;
+  const g = input.userGroup;
+  await store.insertChange(tx, {
+    trustId: r.trustId,
+    id: r.id,
+    schoolId: r.schoolId,
+    kind: input.kind,
+    targets: input.targets.map((t) => ({ type: t.type, value: t.value.trim() })),
+    userGroup: g.group,
+    yearGroups: g.group === 'pupils' ? g.yearGroups : [],
+    className: g.group === 'class' ? g.className.trim() : null,
+    reason: input.reason.trim(),
+    endsAt: input.endsAt,
+    requestedBy: r.requestedBy,
+    requestedAt: r.now,
+  });
+  const until = input.endsAt ? ` until ${ukTime(input.endsAt)} (UK time)` : '';
+  await store.appendLog(tx, {
+    trustId: r.trustId, schoolId: r.schoolId, changeId: r.id, at: r.now, byPersonId: r.requestedBy, byLabel: r.byLabel,
+    step: 'requested', state: 'requested', what: `${summary(input, g)}${until}`, reason: input.reason.trim(),
+  });
+  await audit(tx, haven, actor, { trustId: r.trustId, schoolId: r.schoolId, action: 'filtering.change.request', recordType: 'filter_change', recordId: r.id, detail: { kind: input.kind, ...r.detail } });
 }
 
 /** A request the caller may see: the log's readers see every one, a requester their own. */
@@ -161,10 +177,8 @@ export async function takeStep(haven: Haven, p: Principal, actor: ActorRef, chan
     if (!row) throw notFound('That change request');
     const f = facts(row);
     if (hasLapsed(f, now)) {
-      // The period ran out before the change went ahead: record that once, then refuse the step.
-      await store.updateChange(tx, p.trustId, row.id, { state: 'expired' });
-      await store.appendLog(tx, { trustId: p.trustId, schoolId: row.school_id, changeId: row.id, at: now, byPersonId: null, byLabel: SYSTEM_ACTOR.label, step: 'expired', state: 'expired', what: 'The unblock period ended before the change was applied.', reason: null });
-      await audit(tx, haven, actor, { trustId: p.trustId, schoolId: row.school_id, action: 'filtering.change.expire', recordType: 'filter_change', recordId: row.id });
+      // The period ran out before the hourly sweep saw it: record that once, then refuse the step.
+      await markExpired(tx, haven, actor, row, now);
       return { refused: conflict('The unblock period has already ended, so the request has expired. Make a new request if it is still needed.') };
     }
     const outcome = decide(f, step, { personId: me, roles: rolesAt(p, row.school_id) }, now);
@@ -198,12 +212,12 @@ async function loadVisibleOrDecider(haven: Haven, p: Principal, changeId: string
   return row;
 }
 
-export async function changeLog(haven: Haven, p: Principal, actor: ActorRef, schoolId: string, f: { q?: string | undefined; from?: Date | undefined; to?: Date | undefined }, format: 'json' | 'csv' = 'json') {
+export async function changeLog(haven: Haven, p: Principal, actor: ActorRef, schoolId: string, f: { q?: string | undefined; from?: Date | undefined; to?: Date | undefined }, format: 'json' | 'csv' | 'pdf' = 'json') {
   person(p);
   const school = await requireSchool(haven, p, schoolId);
   if (!seesLog(p, schoolId)) throw forbidden('The change-control log is for the headteacher, safeguarding and online safety leads, the IT provider and governors.');
   const rows = await store.schoolLog(haven.db, p.trustId, schoolId, f);
-  await audit(haven.db, haven, actor, { trustId: p.trustId, schoolId, action: format === 'csv' ? 'filtering.log.export' : 'filtering.log.read', recordType: 'filter_change_log', detail: { rows: rows.length } });
+  await audit(haven.db, haven, actor, { trustId: p.trustId, schoolId, action: format === 'json' ? 'filtering.log.read' : 'filtering.log.export', recordType: 'filter_change_log', detail: { rows: rows.length, format } });
   return { school, rows: rows.map(logView) };
 }
 
@@ -211,9 +225,10 @@ export async function changeLog(haven: Haven, p: Principal, actor: ActorRef, sch
 // Temporary unblocks end by themselves: the IT provider is told to revert them.
 // ------------------------------------------------------------------------------------------------
 
-/** Marks applied temporary unblocks past their end as due for revert and writes to the network manager. */
-export async function expireTemporaryChanges(haven: Haven): Promise<{ due: string[] }> {
+/** Expires waiting requests whose period has ended; marks applied ones due for revert and writes to the network manager. */
+export async function expireTemporaryChanges(haven: Haven): Promise<{ due: string[]; expired: string[] }> {
   const now = haven.clock.now();
+  const expired = await expireLapsed(haven, now);
   const due = await store.dueForRevert(haven.db, now);
   const marked: string[] = [];
   for (const row of due) {
@@ -237,7 +252,7 @@ export async function expireTemporaryChanges(haven: Haven): Promise<{ due: strin
         to: address,
         subject: `Revert a temporary filtering unblock at ${school?.name ?? 'your school'}`,
         text: [
-          `The temporary unblock below ended at ${row.ends_at?.toISOString()}. Please revert it and record the revert in Haven.`,
+          `The temporary unblock below ended at ${row.ends_at ? ukTime(row.ends_at) : ''} (UK time). Please revert it and record the revert in Haven.`,
           '',
           summary(row, groupOf(row)),
           `Ticket: ${row.ticket_reference ?? 'none'}`,
@@ -246,5 +261,29 @@ export async function expireTemporaryChanges(haven: Haven): Promise<{ due: strin
       });
     }
   }
-  return { due: marked };
+  return { due: marked, expired };
+}
+
+/** Requests still waiting when their unblock period ended can never go ahead: each becomes 'expired', with a log row. */
+async function expireLapsed(haven: Haven, now: Date): Promise<string[]> {
+  const out: string[] = [];
+  for (const row of await store.lapsedPending(haven.db, now)) {
+    const done = await haven.db.transaction().execute(async (tx) => {
+      const locked = await store.changeForUpdate(tx, row.trust_id, row.id);
+      if (!locked || !hasLapsed(facts(locked), now)) return false;
+      await markExpired(tx, haven, SYSTEM_ACTOR, locked, now);
+      return true;
+    });
+    if (done) out.push(row.id);
+  }
+  return out;
+}
+
+async function markExpired(tx: Executor, haven: Haven, actor: ActorRef, row: Row, now: Date) {
+  await store.updateChange(tx, row.trust_id, row.id, { state: 'expired' });
+  await store.appendLog(tx, {
+    trustId: row.trust_id, schoolId: row.school_id, changeId: row.id, at: now, byPersonId: null, byLabel: SYSTEM_ACTOR.label,
+    step: 'expired', state: 'expired', what: `The unblock period ended (${row.ends_at ? ukTime(row.ends_at) : ''} UK time) while the request was ${STATE_LABELS[row.state as State].toLowerCase()}.`, reason: null,
+  });
+  await audit(tx, haven, actor, { trustId: row.trust_id, schoolId: row.school_id, action: 'filtering.change.expire', recordType: 'filter_change', recordId: row.id, detail: { from: row.state } });
 }

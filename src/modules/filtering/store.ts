@@ -174,3 +174,118 @@ export function roleHolderEmails(db: Executor, trustId: string, schoolId: string
     .where((eb) => eb.or([eb('ra.school_id', '=', schoolId), eb('ra.school_id', 'is', null)]))
     .execute();
 }
+
+/** Requests still waiting for a decision or for the IT provider whose temporary period has ended (all trusts). */
+export function lapsedPending(db: Executor, now: Date) {
+  return db
+    .selectFrom('filter_change_requests')
+    .selectAll()
+    .where('state', 'in', ['requested', 'approved_by_head', 'agreed_by_second'])
+    .where('ends_at', '<=', now)
+    .orderBy('ends_at')
+    .limit(500)
+    .execute();
+}
+
+// ---- users' reports ("this should be blocked / unblocked") ----
+
+export type NewReportRow = {
+  trustId: string;
+  id: string;
+  schoolId: string;
+  url: string;
+  direction: string;
+  why: string;
+  whereSeen: string | null;
+  reportedBy: string;
+  reportedAt: Date;
+};
+
+export function insertReport(tx: Executor, r: NewReportRow) {
+  return tx
+    .insertInto('filter_reports')
+    .values({
+      trust_id: r.trustId,
+      id: r.id,
+      school_id: r.schoolId,
+      url: r.url,
+      direction: r.direction,
+      why: r.why,
+      where_seen: r.whereSeen,
+      reported_by: r.reportedBy,
+      reported_at: r.reportedAt,
+    })
+    .execute();
+}
+
+const reportColumns = [
+  'r.trust_id',
+  'r.id',
+  'r.school_id',
+  'r.url',
+  'r.direction',
+  'r.why',
+  'r.where_seen',
+  'r.reported_by',
+  'r.reported_at',
+  'd.decision',
+  'd.change_id',
+  'd.reason as decision_reason',
+  'd.decided_by',
+  'd.decided_at',
+] as const;
+
+function reportsQuery(db: Executor, trustId: string) {
+  return db
+    .selectFrom('filter_reports as r')
+    .leftJoin('filter_report_decisions as d', (j) => j.onRef('d.trust_id', '=', 'r.trust_id').onRef('d.report_id', '=', 'r.id'))
+    .select(reportColumns)
+    .where('r.trust_id', '=', trustId);
+}
+
+export type ReportRow = NonNullable<Awaited<ReturnType<typeof reportById>>>;
+
+export function reportById(db: Executor, trustId: string, id: string) {
+  return reportsQuery(db, trustId).where('r.id', '=', id).executeTakeFirst();
+}
+
+/** Locks the report row so two deciders cannot both decide it. */
+export function lockReport(tx: Executor, trustId: string, id: string) {
+  return tx.selectFrom('filter_reports').select('id').where('trust_id', '=', trustId).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function listReports(db: Executor, trustId: string, schoolId: string, f: { status: 'open' | 'decided' | 'all'; reportedBy?: string | undefined }) {
+  let q = reportsQuery(db, trustId).where('r.school_id', '=', schoolId);
+  if (f.status === 'open') q = q.where('d.id', 'is', null);
+  if (f.status === 'decided') q = q.where('d.id', 'is not', null);
+  if (f.reportedBy) q = q.where('r.reported_by', '=', f.reportedBy);
+  return q.orderBy('r.reported_at', 'desc').orderBy('r.id').limit(500).execute();
+}
+
+export type NewDecisionRow = {
+  trustId: string;
+  reportId: string;
+  schoolId: string;
+  decision: 'change_requested' | 'declined';
+  changeId: string | null;
+  reason: string | null;
+  decidedBy: string;
+  decidedAt: Date;
+};
+
+export function insertDecision(tx: Executor, r: NewDecisionRow) {
+  return tx
+    .insertInto('filter_report_decisions')
+    .values({
+      trust_id: r.trustId,
+      id: newId(),
+      report_id: r.reportId,
+      school_id: r.schoolId,
+      decision: r.decision,
+      change_id: r.changeId,
+      reason: r.reason,
+      decided_by: r.decidedBy,
+      decided_at: r.decidedAt,
+    })
+    .execute();
+}

@@ -1,4 +1,4 @@
-// Kysely types for the filtering change-control tables (migration 0007_filtering_changes.ts).
+// Kysely types for the filtering change-control tables (migrations 0007_filtering_changes.ts, 0008_filter_reports.ts).
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -46,9 +46,35 @@ export type FilterChangeLogTable = {
   reason: string | null;
 };
 
+export type FilterReportsTable = {
+  trust_id: string;
+  id: string;
+  school_id: string;
+  url: string;
+  direction: string;
+  why: string;
+  where_seen: string | null;
+  reported_by: string;
+  reported_at: Timestamp;
+};
+
+export type FilterReportDecisionsTable = {
+  trust_id: string;
+  id: string;
+  report_id: string;
+  school_id: string;
+  decision: string;
+  change_id: string | null;
+  reason: string | null;
+  decided_by: string;
+  decided_at: Timestamp;
+};
+
 declare module '../../platform/db/schema.ts' {
   interface Database {
     filter_change_requests: FilterChangeRequestsTable;
     filter_change_log: FilterChangeLogTable;
+    filter_reports: FilterReportsTable;
+    filter_report_decisions: FilterReportDecisionsTable;
   }
 }

@@ -43,6 +43,8 @@ export type LogEvent = {
   /** The filter's own reason or rule text for a block. */
   reason: string | null;
   bytes: number | null;
+  /** The filter's group or policy the user was in (e2guardian filter groups), when the log says. */
+  filterGroup?: string | null;
   /** Monitoring-product captures only: severity 1 (low) … 4 (critical), the trigger text and a screenshot reference. */
   severity?: number | null;
   trigger?: string | null;

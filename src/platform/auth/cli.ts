@@ -2,13 +2,10 @@
 // touched; the work is done by functions that take a Haven so tests can run them directly.
 import { options, UsageError } from '../../cli.ts';
 import { audit } from '../audit/service.ts';
-import { systemClock } from '../clock.ts';
-import { loadConfig } from '../config.ts';
+import { withHaven } from '../cli-haven.ts';
 import type { ActorRef, Haven } from '../context.ts';
-import { connectTool } from '../db/connect.ts';
 import type { Executor } from '../db/index.ts';
 import { newId } from '../ids.ts';
-import { createMailer } from '../mail/mailer.ts';
 import { mintToken } from './api-tokens.ts';
 import { MAX_TOKEN_DAYS, temporaryPassphrase } from './model.ts';
 import { hashPassphrase } from './passwords.ts';
@@ -195,17 +192,6 @@ export async function createTokenFor(haven: Haven, input: TokenCreate) {
     schoolId: school?.id ?? null,
   });
   return { ...made, trustId, schoolId: school?.id ?? null };
-}
-
-async function withHaven<T>(fn: (haven: Haven) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env);
-  // connectTool reuses the embedded server of a Haven already running on this data folder.
-  const conn = await connectTool(config, (line) => process.stderr.write(`${line}\n`));
-  try {
-    return await fn({ db: conn.db, clock: systemClock, config, mail: createMailer(conn.db, systemClock, { smtpUrl: config.smtpUrl, from: config.mailFrom }) });
-  } finally {
-    await conn.close();
-  }
 }
 
 export async function userCommand(args: string[]): Promise<number> {

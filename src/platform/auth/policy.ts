@@ -53,10 +53,41 @@ export const ACTIONS = {
     roles: ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'network_manager', 'online_safety_governor', 'chair_of_governors', 'trust_ceo', 'trust_safeguarding_lead', 'trust_admin'],
     scope: 'admin',
   },
+  // Filter checks and the annual filtering and monitoring review (issue 5). Who records a check as
+  // fixed and who signs a review off is decided in filter-checks/model.ts and annual-review/model.ts.
+  'filterchecks.record': { roles: ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'network_manager', 'trust_admin'], scope: 'admin' },
+  'filterchecks.view': {
+    roles: ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'network_manager', 'online_safety_governor', 'chair_of_governors', 'trust_ceo', 'trust_safeguarding_lead', 'trust_admin'],
+    scope: 'admin',
+  },
+  'annualreview.edit': {
+    roles: ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'online_safety_governor', 'chair_of_governors', 'trust_admin'],
+    scope: 'admin',
+  },
+  'annualreview.view': {
+    roles: ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'network_manager', 'online_safety_governor', 'chair_of_governors', 'trust_ceo', 'trust_safeguarding_lead', 'trust_admin'],
+    scope: 'admin',
+  },
+  'annualreview.sign_off': { roles: ['online_safety_governor', 'chair_of_governors'], scope: 'admin' },
+  // Monitoring reviews (issue 5): who signs off is the schedule's reviewer role (monitoring-reviews/model.ts).
+  'monitoring.view': {
+    roles: ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'online_safety_governor', 'chair_of_governors', 'trust_ceo', 'trust_safeguarding_lead', 'trust_admin'],
+    scope: 'admin',
+  },
+  'monitoring.schedule': { roles: ['headteacher', 'trust_admin'], scope: 'admin' },
+  'monitoring.trust_overview': { roles: ['trust_ceo', 'trust_safeguarding_lead', 'trust_admin'], scope: 'admin' },
+  // Filtering and monitoring alerts (issue 4): the triage queue.
+  'alerts.triage': { roles: ['dsl', 'deputy_dsl', 'online_safety_lead', 'headteacher'], scope: 'admin' },
+  // Filtering and monitoring logs (issue 4): figures, runs and raw events; sources, uploads and leases.
+  'logs.view': {
+    roles: ['headteacher', 'dsl', 'deputy_dsl', 'online_safety_lead', 'network_manager', 'trust_ceo', 'trust_safeguarding_lead', 'trust_admin'],
+    scope: 'admin',
+  },
+  'logs.manage': { roles: ['network_manager', 'online_safety_lead', 'headteacher', 'trust_admin'], scope: 'logs:write' },
 } as const satisfies Record<string, { roles: readonly Role[] | 'anyStaff'; scope: string }>;
 
 export type Action = keyof typeof ACTIONS;
-export const SCOPES = ['people:read', 'people:write', 'audit:read', 'admin'] as const;
+export const SCOPES = ['people:read', 'people:write', 'audit:read', 'admin', 'logs:write'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Roles that make someone part of a school's staff-side view (everyone except parents and pupils). */

@@ -4,6 +4,8 @@ import type { Haven } from '../context.ts';
 import { remindCampaigns } from '../../modules/agreements/reminders.ts';
 import { remindStaleConcerns } from '../../modules/concerns/notify.ts';
 import { expireTemporaryChanges } from '../../modules/filtering/service.ts';
+import { createDueReviews, remindOverdueReviews } from '../../modules/monitoring-reviews/service.ts';
+import { watchAll } from '../../modules/logs/watch.ts';
 import { housekeeping } from './housekeeping.ts';
 
 export type JobDefinition = {
@@ -43,6 +45,20 @@ export const filterRevertsJob: JobDefinition = {
   run: (haven) => expireTemporaryChanges(haven),
 };
 
+/** Hourly: create each school's monitoring reviews whose period has ended (idempotent). */
+export const monitoringReviewsJob: JobDefinition = {
+  name: 'monitoring.reviews',
+  schedule: '10 * * * *',
+  run: (haven) => createDueReviews(haven),
+};
+
+/** Daily at 07:15 UTC: remind reviewers of overdue monitoring reviews (at most once a day each). */
+export const monitoringRemindersJob: JobDefinition = {
+  name: 'monitoring.reminders',
+  schedule: '15 7 * * *',
+  run: (haven) => remindOverdueReviews(haven),
+};
+
 /** Every 5 minutes: mail whose SMTP delivery failed is tried again (a few times) rather than lost. */
 export const mailRetryJob: JobDefinition = {
   name: 'mail.retry',
@@ -50,4 +66,11 @@ export const mailRetryJob: JobDefinition = {
   run: (haven) => haven.mail.retryUndelivered(),
 };
 
-export const JOBS: readonly JobDefinition[] = [mailRetryJob, housekeepingJob, concernRemindersJob, agreementRemindersJob, filterRevertsJob];
+/** Every minute: read new lines from the watched log folders (HAVEN_LOG_WATCH_DIR), resuming from saved offsets. */
+export const logWatchJob: JobDefinition = {
+  name: 'logs.watch',
+  schedule: '* * * * *',
+  run: async (haven) => (await watchAll(haven)).map((r) => ({ source: r.source, file: r.file, lines: r.summary.lines, malformed: r.summary.malformed.total })),
+};
+
+export const JOBS: readonly JobDefinition[] = [mailRetryJob, logWatchJob, housekeepingJob, concernRemindersJob, agreementRemindersJob, filterRevertsJob, monitoringReviewsJob, monitoringRemindersJob];

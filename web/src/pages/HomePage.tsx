@@ -4,9 +4,12 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, type RoleHolders } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { OverdueReviews } from '../components/OverdueReviews.tsx';
 import { Loading, Page } from '../components/Page.tsx';
 import { HolderGrid, isWhoToTell, SAFEGUARDING_ROLES } from '../components/RoleHolders.tsx';
 import { canManagePeople, currentSchool, useSignedIn } from '../session.ts';
+
+const TRUST_OVERSIGHT = ['trust_ceo', 'trust_safeguarding_lead', 'trust_admin'];
 
 export function HomePage() {
   const session = useSignedIn();
@@ -64,6 +67,10 @@ export function HomePage() {
           </Text>
         )}
       </Stack>
+
+      {/* Overdue monitoring reviews: shown only to those who may see them (the card hides itself otherwise). */}
+      <OverdueReviews scope="school" schoolId={school.id} />
+      {session.roles.some((r) => TRUST_OVERSIGHT.includes(r.role)) && <OverdueReviews scope="trust" />}
 
       <Stack gap="sm" component="section" aria-labelledby="links-heading">
         <Title order={2} id="links-heading" fz={22}>

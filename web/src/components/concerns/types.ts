@@ -129,7 +129,7 @@ export type Concern = ConcernSummary & {
   allowedTransitions: string[];
 };
 
-export type ChronologyEntry = { at: string; concernId: string; reference: string; kind: string; text: string };
+export type ChronologyEntry = { at: string; concernId: string; reference: string; kind: string; text: string; alertId?: string };
 export type Chronology = { pupil: { id: string; name: string }; entries: ChronologyEntry[] };
 export type IncidentRow = { date: string; time: string; reference: string; incident: string; actionTaken: string; actionBy: string; reportedBy: string };
 

@@ -67,9 +67,15 @@ export function ChronologyPage() {
                 <Table.Tr key={`${e.concernId}:${e.at}:${i}`}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at)}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <Anchor component={Link} to={`/concerns/${e.concernId}`}>
-                      {e.reference}
-                    </Anchor>
+                    {e.concernId ? (
+                      <Anchor component={Link} to={`/concerns/${e.concernId}`}>
+                        {e.reference}
+                      </Anchor>
+                    ) : e.alertId ? (
+                      <Anchor component={Link} to={`/alerts/${e.alertId}`}>
+                        Alert
+                      </Anchor>
+                    ) : null}
                   </Table.Td>
                   <Table.Td>{entryKindLabel(e.kind)}</Table.Td>
                   <Table.Td className="break-anywhere">{e.text}</Table.Td>

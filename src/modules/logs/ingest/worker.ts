@@ -1,0 +1,108 @@
+// One ingest worker thread: parses its chunks of a log, attributes and classifies each event, counts
+// it into hourly aggregates, picks out what the breach rules must see, and compresses the chunk's
+// original lines as the raw record. Everything here is CPU work; the main thread does all I/O.
+import { parentPort, workerData } from 'node:worker_threads';
+import { constants, zstdCompressSync } from 'node:zlib';
+import { Aggregator } from '../aggregate/aggregate.ts';
+import { makeAttributor } from '../attribute/attribute.ts';
+import { type Classifier, classifierFromTable } from '../classify/lists.ts';
+import type { LogEvent } from '../event.ts';
+import { formatById } from '../parsers/index.ts';
+import { isInteresting } from '../rules/rules.ts';
+import type { ChunkResult, FromWorker, Interesting, ToWorker, WorkerInit } from './protocol.ts';
+
+const MAX_SAMPLES = 5;
+const ZSTD = { params: { [constants.ZSTD_c_compressionLevel]: 1 } };
+
+const port = parentPort;
+if (!port) throw new Error('the ingest worker runs only as a worker thread');
+const init = workerData as WorkerInit;
+const send = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+const format = formatById(init.format);
+if (!format) throw new Error(`unknown format ${init.format}`);
+const parser = format.parserFor(init.firstLine, init.options);
+const attribute = makeAttributor(init.directory);
+// Given by the main thread before any chunk.
+let classifier: Classifier;
+const decoder = new TextDecoder('utf-8');
+
+function handle(seq: number, data: Uint8Array | null, held: LogEvent[] = []): ChunkResult {
+  const agg = new Aggregator(init.schoolId);
+  const malformed: Record<string, number> = {};
+  const samples: ChunkResult['samples'] = [];
+  const interesting: Interesting[] = [];
+  let lines = 0;
+  let events = 0;
+  let skipped = 0;
+  let firstAt = Number.POSITIVE_INFINITY;
+  let lastAt = Number.NEGATIVE_INFINITY;
+
+  const take = (event: LogEvent) => {
+    events++;
+    if (event.at < firstAt) firstAt = event.at;
+    if (event.at > lastAt) lastAt = event.at;
+    const who = attribute(event);
+    const category = classifier.classify(event);
+    agg.add(event, who.group, category);
+    if (isInteresting(event, category)) interesting.push({ event, who, category });
+  };
+
+  if (data) {
+    const text = decoder.decode(data);
+    let start = 0;
+    const n = text.length;
+    while (start < n) {
+      let end = text.indexOf('\n', start);
+      if (end === -1) end = n;
+      let stop = end;
+      if (stop > start && text.charCodeAt(stop - 1) === 13) stop--; // CRLF
+      if (stop > start) {
+        lines++;
+        const line = text.slice(start, stop);
+        const r = parser(line);
+        if (r.kind === 'event') take(r.event);
+        else if (r.kind === 'skip') skipped++;
+        else {
+          malformed[r.reason] = (malformed[r.reason] ?? 0) + 1;
+          if (samples.length < MAX_SAMPLES) samples.push({ reason: r.reason, line: line.slice(0, 300) });
+        }
+      }
+      start = end + 1;
+    }
+  }
+  for (const e of held) take(e);
+  interesting.sort((a, b) => a.event.at - b.event.at);
+  return {
+    type: 'result',
+    seq,
+    bytes: data?.byteLength ?? 0,
+    lines,
+    events,
+    skipped,
+    malformed,
+    samples,
+    aggregates: agg.snapshot(),
+    interesting,
+    firstAt: events > 0 ? firstAt : null,
+    lastAt: events > 0 ? lastAt : null,
+    block: data && data.byteLength > 0 ? new Uint8Array(zstdCompressSync(data, ZSTD)) : null,
+  };
+}
+
+port.on('message', (m: ToWorker) => {
+  try {
+    if (m.type === 'categories') {
+      classifier = classifierFromTable(m.table);
+      send({ type: 'ready' });
+    } else if (m.type === 'chunk') {
+      const r = handle(m.seq, m.data);
+      send(r, r.block ? [r.block.buffer as ArrayBuffer] : []);
+    } else {
+      // End of input: events a stateful parser still holds (a DNS query whose answer never came).
+      send(handle(m.seq, null, parser.flush?.() ?? []));
+    }
+  } catch (err) {
+    send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+});

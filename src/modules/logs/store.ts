@@ -1,0 +1,272 @@
+// SQL of log ingest: runs, checkpoints (hourly counts, raw blocks, how far a watched file was read),
+// and the directory the pipeline attributes lines with. Every query is scoped to its trust.
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/index.ts';
+import type { AggregateRow } from './aggregate/aggregate.ts';
+import type { AttributionDirectory, DirectoryPerson } from './attribute/attribute.ts';
+import './tables.ts';
+
+export function schoolById(db: Executor, trustId: string, schoolId: string) {
+  return db.selectFrom('schools').select(['id', 'name', 'trust_id']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
+}
+
+/** The group a person's lines count under: staff, or the pupil's year group. */
+export function groupOf(kind: string, yearGroup: string | null): string {
+  if (kind === 'pupil') return yearGroup ? `year-${yearGroup.toLowerCase().replace(/^year\s*/, '').replace(/\s+/g, '-')}` : 'pupils';
+  if (kind === 'staff') return 'staff';
+  return 'other-adults';
+}
+
+/** The school's people (user names from their e-mail and account) and IP/device leases, for attribution. */
+export async function attributionDirectory(db: Executor, trustId: string, schoolId: string): Promise<AttributionDirectory> {
+  const people = await db
+    .selectFrom('people as p')
+    .leftJoin('accounts as a', 'a.id', 'p.account_id')
+    .select(['p.id', 'p.kind', 'p.year_group', 'p.email', 'a.email as account_email'])
+    .where('p.trust_id', '=', trustId)
+    .where('p.school_id', '=', schoolId)
+    .where('p.status', '=', 'active')
+    .where('p.kind', 'in', ['pupil', 'staff', 'volunteer', 'governor'])
+    .execute();
+  const leases = await db
+    .selectFrom('log_address_leases')
+    .select(['person_id', sql<string | null>`host(ip)`.as('ip'), 'device', 'valid_from', 'valid_to'])
+    .where('trust_id', '=', trustId)
+    .where('school_id', '=', schoolId)
+    .orderBy('valid_from')
+    .execute();
+  return {
+    people: people.map(
+      (p): DirectoryPerson => ({
+        personId: p.id,
+        group: groupOf(p.kind, p.year_group),
+        usernames: [p.email, p.account_email].filter((x): x is string => Boolean(x)),
+      }),
+    ),
+    leases: leases.map((l) => ({ personId: l.person_id, ip: l.ip, device: l.device, from: l.valid_from.getTime(), to: l.valid_to?.getTime() ?? null })),
+  };
+}
+
+export type RunTotals = { bytes: number; lines: number; events: number; skipped: number; malformed: Record<string, number> };
+
+export type Block = { id: string; seq: number; firstAt: number | null; lastAt: number | null; lines: number; data: Uint8Array };
+
+export type Checkpoint = {
+  trustId: string;
+  schoolId: string;
+  runId: string;
+  totals: RunTotals;
+  hourly: readonly AggregateRow[];
+  blocks: readonly Block[];
+  /** For a watched file: how far it has now been read. */
+  offset?: { sourceId: string; fileKey: string; path: string; headHash: string; readTo: number } | undefined;
+};
+
+/**
+ * Writes what the pipeline has made since the last checkpoint, in one transaction: counts, raw blocks,
+ * the run's running totals and (for a watched file) the new offset — so a restart resumes exactly
+ * where the last committed checkpoint ended, never counting a line twice.
+ */
+export async function writeCheckpoint(tx: Executor, c: Checkpoint, now: Date): Promise<void> {
+  if (c.hourly.length > 0) {
+    await sql`
+      INSERT INTO log_hourly (trust_id, school_id, hour, user_group, category, action, events, bytes)
+      SELECT ${c.trustId}::uuid, ${c.schoolId}::uuid, to_timestamp(h / 1000.0), g, cat, act, n, b
+        FROM unnest(${c.hourly.map((r) => r.hourStart)}::float8[], ${c.hourly.map((r) => r.group)}::text[], ${c.hourly.map((r) => r.category)}::text[],
+                    ${c.hourly.map((r) => r.action)}::text[], ${c.hourly.map((r) => r.count)}::bigint[], ${c.hourly.map((r) => r.bytes)}::bigint[]) AS v(h, g, cat, act, n, b)
+      ON CONFLICT (trust_id, school_id, hour, user_group, category, action)
+      DO UPDATE SET events = log_hourly.events + excluded.events, bytes = log_hourly.bytes + excluded.bytes`.execute(tx);
+  }
+  if (c.blocks.length > 0) {
+    await tx
+      .insertInto('log_event_blocks')
+      .values(
+        c.blocks.map((b) => ({
+          trust_id: c.trustId,
+          id: b.id,
+          school_id: c.schoolId,
+          run_id: c.runId,
+          seq: b.seq,
+          first_at: b.firstAt === null ? null : new Date(b.firstAt),
+          last_at: b.lastAt === null ? null : new Date(b.lastAt),
+          lines: b.lines,
+          codec: 'zstd' as const,
+          data: Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+        })),
+      )
+      .execute();
+  }
+  await tx
+    .updateTable('log_ingest_runs')
+    .set({ bytes: c.totals.bytes, lines: c.totals.lines, events: c.totals.events, skipped: c.totals.skipped, malformed: JSON.stringify(c.totals.malformed) })
+    .where('trust_id', '=', c.trustId)
+    .where('id', '=', c.runId)
+    .execute();
+  if (c.offset) {
+    await tx
+      .insertInto('log_file_offsets')
+      .values({ trust_id: c.trustId, source_id: c.offset.sourceId, file_key: c.offset.fileKey, path: c.offset.path, head_hash: c.offset.headHash, read_to: c.offset.readTo, updated_at: now })
+      .onConflict((oc) => oc.columns(['trust_id', 'source_id', 'file_key']).doUpdateSet({ path: c.offset!.path, head_hash: c.offset!.headHash, read_to: c.offset!.readTo, updated_at: now }))
+      .execute();
+  }
+}
+
+export function offsetOf(db: Executor, trustId: string, sourceId: string, fileKey: string) {
+  return db
+    .selectFrom('log_file_offsets')
+    .select(['read_to', 'head_hash', 'path'])
+    .where('trust_id', '=', trustId)
+    .where('source_id', '=', sourceId)
+    .where('file_key', '=', fileKey)
+    .executeTakeFirst();
+}
+
+/** A session-level advisory lock per source: one reader of a watched folder at a time, across processes. */
+export async function tryLockSource(conn: Executor, sourceId: string): Promise<boolean> {
+  const r = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtextextended(${`haven.logs.source:${sourceId}`}, 0)) AS ok`.execute(conn);
+  return r.rows[0]?.ok === true;
+}
+
+export async function unlockSource(conn: Executor, sourceId: string): Promise<void> {
+  await sql`SELECT pg_advisory_unlock(hashtextextended(${`haven.logs.source:${sourceId}`}, 0))`.execute(conn);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Sources, runs, figures, raw blocks, leases and retention (for service.ts)
+// ------------------------------------------------------------------------------------------------
+
+export function sourcesOf(db: Executor, trustId: string, schoolId: string) {
+  return db.selectFrom('log_sources').selectAll().where('trust_id', '=', trustId).where('school_id', '=', schoolId).orderBy('name').execute();
+}
+
+export function sourceById(db: Executor, trustId: string, id: string) {
+  return db.selectFrom('log_sources').selectAll().where('trust_id', '=', trustId).where('id', '=', id).executeTakeFirst();
+}
+
+export function sourceByName(db: Executor, trustId: string, schoolId: string, name: string) {
+  return db.selectFrom('log_sources').select('id').where('trust_id', '=', trustId).where('school_id', '=', schoolId).where('name', '=', name).executeTakeFirst();
+}
+
+export async function runCountOfSource(db: Executor, trustId: string, sourceId: string): Promise<number> {
+  const r = await db
+    .selectFrom('log_ingest_runs')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('trust_id', '=', trustId)
+    .where('source_id', '=', sourceId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+const runColumns = [
+  'r.id', 'r.school_id', 'r.source_id', 'r.origin', 'r.format', 'r.options', 'r.name', 'r.first_line', 'r.status', 'r.started_at', 'r.finished_at',
+  'r.bytes', 'r.lines', 'r.events', 'r.skipped', 'r.malformed', 'r.alerts_created', 'r.alerts_folded', 'r.error',
+] as const;
+
+export function runsOf(db: Executor, trustId: string, schoolId: string, limit: number) {
+  return db
+    .selectFrom('log_ingest_runs as r')
+    .leftJoin('log_sources as s', (j) => j.onRef('s.trust_id', '=', 'r.trust_id').onRef('s.id', '=', 'r.source_id'))
+    .select([...runColumns, 's.name as source_name'])
+    .where('r.trust_id', '=', trustId)
+    .where('r.school_id', '=', schoolId)
+    .orderBy('r.started_at', 'desc')
+    .orderBy('r.id')
+    .limit(limit)
+    .execute();
+}
+
+export function runById(db: Executor, trustId: string, runId: string) {
+  return db
+    .selectFrom('log_ingest_runs as r')
+    .leftJoin('log_sources as s', (j) => j.onRef('s.trust_id', '=', 'r.trust_id').onRef('s.id', '=', 'r.source_id'))
+    .select([...runColumns, 's.name as source_name'])
+    .where('r.trust_id', '=', trustId)
+    .where('r.id', '=', runId)
+    .executeTakeFirst();
+}
+
+/** Removes what a failed upload had already checkpointed of its raw lines. */
+export function deleteBlocksOfRun(db: Executor, trustId: string, runId: string) {
+  return db.deleteFrom('log_event_blocks').where('trust_id', '=', trustId).where('run_id', '=', runId).execute();
+}
+
+export type HourlyTotal = { key: string; action: 'allowed' | 'blocked'; events: string };
+
+/** log_hourly totals over [from, to), grouped by category, user group or UK day. */
+export async function hourlyTotals(db: Executor, trustId: string, schoolId: string, from: Date, to: Date, by: 'category' | 'group' | 'day'): Promise<HourlyTotal[]> {
+  const key =
+    by === 'category' ? sql<string>`category` : by === 'group' ? sql<string>`user_group` : sql<string>`to_char(hour AT TIME ZONE 'Europe/London', 'YYYY-MM-DD')`;
+  const r = await sql<HourlyTotal>`
+    SELECT ${key} AS key, action, sum(events)::text AS events
+      FROM log_hourly
+     WHERE trust_id = ${trustId} AND school_id = ${schoolId} AND hour >= ${from} AND hour < ${to}
+     GROUP BY 1, 2
+     ORDER BY 1, 2`.execute(db);
+  return r.rows;
+}
+
+/** Raw blocks whose time span overlaps [from, to], oldest first, with the run's format to re-read them. */
+export function blocksOverlapping(db: Executor, trustId: string, schoolId: string, from: Date, to: Date, limit: number) {
+  return db
+    .selectFrom('log_event_blocks as b')
+    .innerJoin('log_ingest_runs as r', (j) => j.onRef('r.trust_id', '=', 'b.trust_id').onRef('r.id', '=', 'b.run_id'))
+    .select(['b.id', 'b.run_id', 'b.seq', 'b.first_at', 'b.last_at', 'b.data', 'r.format', 'r.options', 'r.first_line'])
+    .where('b.trust_id', '=', trustId)
+    .where('b.school_id', '=', schoolId)
+    .where('b.first_at', '<=', to)
+    .where('b.last_at', '>=', from)
+    .orderBy('b.first_at')
+    .orderBy('b.run_id')
+    .orderBy('b.seq')
+    .limit(limit)
+    .execute();
+}
+
+/** Active people of the school, for matching a lease's person by e-mail, UPN or staff code. */
+export function leasePeople(db: Executor, trustId: string, schoolId: string) {
+  return db
+    .selectFrom('people')
+    .select(['id', 'email', 'upn', 'staff_code'])
+    .where('trust_id', '=', trustId)
+    .where('school_id', '=', schoolId)
+    .where('status', '=', 'active')
+    .execute();
+}
+
+export function leasesOf(db: Executor, trustId: string, schoolId: string, limit: number) {
+  return db
+    .selectFrom('log_address_leases as l')
+    .innerJoin('people as p', (j) => j.onRef('p.trust_id', '=', 'l.trust_id').onRef('p.id', '=', 'l.person_id'))
+    .select(['l.id', sql<string | null>`host(l.ip)`.as('ip'), 'l.device', 'l.valid_from', 'l.valid_to', 'l.created_at', 'p.id as person_id', 'p.given_name', 'p.family_name', 'p.preferred_name'])
+    .where('l.trust_id', '=', trustId)
+    .where('l.school_id', '=', schoolId)
+    .orderBy('l.valid_from', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export function allSchools(db: Executor) {
+  return db.selectFrom('schools').select(['trust_id', 'id']).orderBy('trust_id').orderBy('id').execute();
+}
+
+export async function numberSetting(db: Executor, key: string): Promise<number | null> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  const v = row?.value;
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/** Deletes raw blocks that ended before `before` (a block without events goes by its run's start). */
+export async function deleteBlocksBefore(db: Executor, trustId: string, schoolId: string, before: Date): Promise<number> {
+  const r = await sql`
+    DELETE FROM log_event_blocks b
+     USING log_ingest_runs r
+     WHERE b.trust_id = ${trustId} AND b.school_id = ${schoolId} AND r.trust_id = b.trust_id AND r.id = b.run_id
+       AND coalesce(b.last_at, r.started_at) < ${before}`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+export async function deleteHourlyBefore(db: Executor, trustId: string, schoolId: string, before: Date): Promise<number> {
+  const r = await db.deleteFrom('log_hourly').where('trust_id', '=', trustId).where('school_id', '=', schoolId).where('hour', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
