@@ -7,8 +7,11 @@ import type { Principal } from '../platform/auth/policy.ts';
 import { membershipsOf } from '../platform/auth/store.ts';
 import type { ActorRef, Haven } from '../platform/context.ts';
 import { DEMO_DOMAIN } from './data.ts';
+import { seedDemoFiltering } from './filtering.ts';
 
-async function as(haven: Haven, trustId: string, localPart: string): Promise<{ p: Principal; actor: ActorRef }> {
+export type DemoActor = { p: Principal; actor: ActorRef };
+
+async function as(haven: Haven, trustId: string, localPart: string): Promise<DemoActor> {
   const account = await haven.db.selectFrom('accounts').select(['id', 'email', 'display_name']).where('email', '=', `${localPart}@${DEMO_DOMAIN}`).executeTakeFirstOrThrow();
   const m = (await membershipsOf(haven.db, account.id)).find((x) => x.trustId === trustId);
   if (!m) throw new Error(`demo account ${localPart} has no membership`);
@@ -72,6 +75,8 @@ export async function seedDemoActivity(haven: Haven, trustId: string): Promise<v
     urgent: false,
   });
   await applyTransition(haven, dsl.p, dsl.actor, bullying.id, { event: 'take' });
+
+  await seedDemoFiltering(haven, trustId, school.id, (localPart) => as(haven, trustId, localPart));
 
   const head = await as(haven, trustId, 'head.alderbrook');
   const agreements = await listAgreements(haven, head.p, head.actor, school.id);

@@ -107,3 +107,14 @@ test('the demo has life in it: concerns in the queue (one taken by the DSL) and 
   const campaigns = await h.db.selectFrom('agreement_campaigns').select('title').where('trust_id', '=', trustId).execute();
   assert.deepEqual(campaigns.map((c) => c.title), ['Staff agreement for this year']);
 });
+
+test('the demo has filtering and monitoring: a morning of logs with its alerts, a failed filter check, and a change waiting', async () => {
+  const alerts = await h.db.selectFrom('log_alerts').select(['rule', 'priority', 'person_id']).where('trust_id', '=', trustId).execute();
+  const rules = alerts.map((a) => `${a.rule}:${a.priority}`).sort();
+  assert.deepEqual(rules, ['blocked_burst:medium', 'filter_bypass:medium', 'filter_check_failed:medium', 'harmful_content:high']);
+  assert.ok(alerts.find((a) => a.rule === 'harmful_content')?.person_id, 'the self-harm visit is attributed to a pupil by the laptop lease');
+  const hourly = await h.db.selectFrom('log_hourly').select((eb) => eb.fn.sum<string>('events').as('n')).where('trust_id', '=', trustId).executeTakeFirstOrThrow();
+  assert.equal(Number(hourly.n), 3023);
+  const waiting = await h.db.selectFrom('filter_change_requests').select('state').where('trust_id', '=', trustId).execute();
+  assert.deepEqual(waiting.map((c) => c.state), ['requested']);
+});

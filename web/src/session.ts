@@ -36,7 +36,8 @@ export function useSignedIn(): Session {
 const MANAGE = ['headteacher', 'office', 'trust_admin'];
 const ADMIN = ['headteacher', 'trust_admin'];
 
-function holds(session: Session, roles: readonly string[]): boolean {
+/** Whether the person holds one of the roles at the current school (or trust-wide). */
+export function holds(session: Session, roles: readonly string[]): boolean {
   return session.roles.some((r) => roles.includes(r.role) && (r.schoolId === null || r.schoolId === session.currentSchoolId));
 }
 

@@ -9,6 +9,7 @@ import { api, type Session, setCsrfToken } from '../api.ts';
 import { canAudit, canManagePeople, canSeeOutbox, SESSION_KEY, useSignedIn } from '../session.ts';
 import { agreementNavItems } from './agreements/types.ts';
 import { isResponder } from './concerns/types.ts';
+import { filteringNavItems, type NavItem } from './filtering-nav.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { quickHide, useQuickHideShortcut } from './quick-hide.ts';
@@ -32,8 +33,11 @@ export function SkipLink() {
   );
 }
 
-function navItems(session: Session) {
-  return [
+type NavGroup = { label: string; items: NavItem[] };
+
+function navItems(session: Session): (NavItem | NavGroup)[] {
+  const filtering = filteringNavItems(session);
+  const entries: (NavItem | NavGroup)[] = [
     { to: '/', label: 'Home', show: true },
     { to: '/concerns/new', label: 'Report a concern', show: true },
     { to: '/concerns/mine', label: 'My reports', show: true },
@@ -42,12 +46,16 @@ function navItems(session: Session) {
     { to: '/who-to-tell', label: 'Who to tell', show: true },
     { to: '/people', label: 'People', show: true },
     ...agreementNavItems(session),
+    { label: 'Filtering and monitoring', items: filtering },
     { to: '/import', label: 'Import', show: canManagePeople(session) },
     { to: '/audit', label: 'Audit', show: canAudit(session) },
     { to: '/outbox', label: 'Outbox', show: canSeeOutbox(session) },
     { to: '/account', label: 'Account', show: true },
-  ].filter((i) => i.show);
+  ];
+  return entries.filter((i) => ('items' in i ? i.items.length > 0 : i.show));
 }
+
+const flat = (entries: (NavItem | NavGroup)[]): NavItem[] => entries.flatMap((e) => ('items' in e ? e.items : [e]));
 
 function SchoolSwitcher({ session }: { session: Session }) {
   const client = useQueryClient();
@@ -117,7 +125,8 @@ export function Layout() {
     },
   });
 
-  const items = navItems(session);
+  const entries = navItems(session);
+  const items = flat(entries);
   const headerHeight = session.demo ? 100 : 64;
   const isActive = (to: string) => {
     if (to === '/') return location.pathname === '/';
@@ -178,18 +187,27 @@ export function Layout() {
             <Box hiddenFrom="sm" mb="sm">
               <SchoolSwitcher session={session} />
             </Box>
-            {items.map((i) => (
-              <NavLink
-                key={i.to}
-                component={RouterNavLink}
-                to={i.to}
-                end={'end' in i ? i.end : undefined}
-                label={i.label}
-                active={isActive(i.to)}
-                aria-current={isActive(i.to) ? 'page' : undefined}
-                fw={600}
-              />
-            ))}
+            {entries.map((e) => {
+              const link = (i: NavItem) => (
+                <NavLink
+                  key={i.to}
+                  component={RouterNavLink}
+                  to={i.to}
+                  end={i.end}
+                  label={i.label}
+                  active={isActive(i.to)}
+                  aria-current={isActive(i.to) ? 'page' : undefined}
+                  fw={600}
+                />
+              );
+              if (!('items' in e)) return link(e);
+              // A group opens by itself when one of its pages is showing; a button toggles it by keyboard too.
+              return (
+                <NavLink key={e.label} label={e.label} fw={600} defaultOpened={e.items.some((i) => isActive(i.to))} childrenOffset="sm">
+                  {e.items.map(link)}
+                </NavLink>
+              );
+            })}
             <NavLink component="button" label="Sign out" onClick={() => signOut.mutate()} mt="md" />
           </Stack>
         </AppShell.Navbar>
