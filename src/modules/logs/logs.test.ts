@@ -11,7 +11,7 @@ import type { Role } from '../../platform/auth/roles.ts';
 import { TWO_FACTOR_ROLES } from '../../platform/auth/roles.ts';
 import { buildPerson, buildPupil, buildSchool, buildTrust, buildUser, signIn, totpNow } from '../../platform/testing/factories.ts';
 import { type TestHaven, testHaven } from '../../platform/testing/harness.ts';
-import { applyRetention } from './service.ts';
+import { applyRetention, londonMidnight } from './service.ts';
 
 let h: TestHaven;
 let lists: string;
@@ -137,6 +137,10 @@ test('sources: the network manager adds, changes and deletes them; the DSL may l
   assert.equal(renamed.json().watchPath, null);
   assert.deepEqual(renamed.json().options.mapping.fields, GENERIC.fields, 'options stay when not sent');
 
+  const unmapped = await h.app.inject({ method: 'PATCH', url: `${api}/log-sources/${source.id}`, headers: w.nmS.headers, payload: { options: { mapping: { ...GENERIC, fields: { user: 'User' } } } } });
+  assert.equal(unmapped.statusCode, 422);
+  assert.match(unmapped.json().detail, /Fix the column mapping: map a column to time/);
+
   const dup = await h.app.inject({ method: 'POST', url, headers: w.nmS.headers, payload: { name: 'Smoothwall (daily)', format: 'squid' } });
   assert.equal(dup.statusCode, 409);
   assert.match(dup.json().detail, /already has a log source called/);
@@ -172,6 +176,9 @@ test('sources: a bad format or mapping is refused with what to fix', async () =>
   const mappingOnSquid = await post({ name: 'a', format: 'squid', options: { mapping: GENERIC } });
   assert.equal(mappingOnSquid.statusCode, 422);
   assert.match(mappingOnSquid.json().detail, /only for the generic format/);
+
+  const junk = await post({ name: 'a', format: 'squid', options: { colour: 'red' } });
+  assert.equal(junk.statusCode, 400);
 
   const noName = await post({ name: ' ', format: 'squid' });
   assert.equal(noName.statusCode, 400);
@@ -414,4 +421,23 @@ test("retention: raw blocks past the school's raw window and hourly rows past it
   assert.equal(audits.length, 2);
   assert.equal((await auditActions(keep.trust.id, 'logs.retention')).length, 0);
   h.clock.set('2026-11-23T12:00:00Z');
+});
+
+test('a log larger than the JSON body limit and the default 20 MB file limit is streamed through whole', async () => {
+  const w = await world();
+  const one = squid(0, '10.0.0.5', 'TCP_MISS/200', 'http://www.bbc.co.uk/news/some/long/path/to/make/the/line/longer/than/usual');
+  const count = Math.ceil((24 * 1024 * 1024) / (one.length + 1));
+  const text = `${Array.from({ length: count }, (_, i) => squid(i % 3000, '10.0.0.5', 'TCP_MISS/200', 'http://www.bbc.co.uk/news/some/long/path/to/make/the/line/longer/than/usual')).join('\n')}\n`;
+  assert.ok(Buffer.byteLength(text) > 24 * 1024 * 1024);
+  const res = await upload(w, w.nmS.headers, [['format', 'squid'], ['file', { filename: 'big.log', content: text }]]);
+  assert.equal(res.statusCode, 201, res.body.slice(0, 300));
+  assert.equal(res.json().lines, count);
+  assert.equal(res.json().events, count);
+  assert.equal(res.json().bytes, Buffer.byteLength(text));
+});
+
+test('figures count by UK day: a summer day starts at 23:00 UTC the evening before', () => {
+  assert.equal(londonMidnight('2026-07-01').toISOString(), '2026-06-30T23:00:00.000Z');
+  assert.equal(londonMidnight('2026-11-23').toISOString(), '2026-11-23T00:00:00.000Z');
+  assert.equal(londonMidnight('2026-03-29').toISOString(), '2026-03-29T00:00:00.000Z', 'the clocks change at 01:00, after midnight');
 });

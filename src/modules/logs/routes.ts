@@ -36,14 +36,15 @@ const Mapping = z.object(
   { error: 'mapping must be an object: { kind, fields, timeFormat }' },
 );
 
-const Options = z
-  .object({
+const Options = z.strictObject(
+  {
     timezone: z.string().max(60, 'timezone is an IANA zone like Europe/London').optional(),
     year: z.number().int().min(2000).max(2100).optional(),
     e2guardianFormat: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)], { error: 'e2guardianFormat is 1 to 6' }).optional(),
     mapping: Mapping.optional(),
-  })
-  .passthrough();
+  },
+  { error: 'options may hold timezone, year, e2guardianFormat and mapping only' },
+);
 
 const name = z.string().trim().min(1, 'Name the source (like "Smoothwall export").').max(200, 'Keep the name under 200 characters.');
 const format = z.string({ error: `format is one of ${FORMAT_IDS.join(', ')}` }).max(40);

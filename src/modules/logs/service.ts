@@ -14,7 +14,7 @@ import { newId } from '../../platform/ids.ts';
 import { londonDate, londonTime } from '../../platform/time.ts';
 import { categoryLabel } from '../alerts/model.ts';
 import type { LogEvent } from './event.ts';
-import { type IngestSummary, ingest } from './ingest/ingest.ts';
+import { IngestFailed, type IngestSummary, ingest } from './ingest/ingest.ts';
 import { mappingProblems, type GenericMapping } from './parsers/generic.ts';
 import { FORMAT_IDS, type FormatId, type FormatOptions, FORMATS, formatById } from './parsers/index.ts';
 import { parseIso, parseLocalDmy } from './parsers/util.ts';
@@ -245,7 +245,6 @@ export async function runUpload(
   file: { name: string; stream: AsyncIterable<Uint8Array> },
 ): Promise<IngestSummary> {
   let runId: string | null = null;
-  const since = haven.clock.now();
   try {
     return await ingest(haven, actor, {
       trustId: p.trustId,
@@ -259,20 +258,9 @@ export async function runUpload(
       onProgress: () => {},
     });
   } catch (err) {
-    // The engine marked the run failed; its raw lines go too, so a half-read file leaves no events to search.
-    const failed = await haven.db
-      .selectFrom('log_ingest_runs')
-      .select('id')
-      .where('trust_id', '=', p.trustId)
-      .where('school_id', '=', schoolId)
-      .where('status', '=', 'failed')
-      .where('origin', '=', 'upload')
-      .where('name', '=', (file.name || 'upload').slice(0, 500))
-      .where('started_at', '>=', since)
-      .orderBy('started_at', 'desc')
-      .executeTakeFirst();
-    runId = failed?.id ?? null;
-    if (runId) await store.deleteBlocksOfRun(haven.db, p.trustId, runId);
+    // The engine marked the run failed and took back what it had counted and kept.
+    runId = err instanceof IngestFailed ? err.runId : null;
+    if (err instanceof IngestFailed) err = err.cause;
     if (err instanceof AppError) throw err;
     const code = (err as { code?: string }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(413, 'File too large', 'The log is larger than Haven accepts in one upload (4 GB). Split it by day.');

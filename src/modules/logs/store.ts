@@ -70,11 +70,11 @@ export type Checkpoint = {
 export async function writeCheckpoint(tx: Executor, c: Checkpoint, now: Date): Promise<void> {
   if (c.hourly.length > 0) {
     await sql`
-      INSERT INTO log_hourly (trust_id, school_id, hour, user_group, category, action, events, bytes)
-      SELECT ${c.trustId}::uuid, ${c.schoolId}::uuid, to_timestamp(h / 1000.0), g, cat, act, n, b
+      INSERT INTO log_hourly (trust_id, school_id, hour, user_group, category, action, run_id, events, bytes)
+      SELECT ${c.trustId}::uuid, ${c.schoolId}::uuid, to_timestamp(h / 1000.0), g, cat, act, ${c.runId}::uuid, n, b
         FROM unnest(${c.hourly.map((r) => r.hourStart)}::float8[], ${c.hourly.map((r) => r.group)}::text[], ${c.hourly.map((r) => r.category)}::text[],
                     ${c.hourly.map((r) => r.action)}::text[], ${c.hourly.map((r) => r.count)}::bigint[], ${c.hourly.map((r) => r.bytes)}::bigint[]) AS v(h, g, cat, act, n, b)
-      ON CONFLICT (trust_id, school_id, hour, user_group, category, action)
+      ON CONFLICT (trust_id, school_id, hour, user_group, category, action, run_id)
       DO UPDATE SET events = log_hourly.events + excluded.events, bytes = log_hourly.bytes + excluded.bytes`.execute(tx);
   }
   if (c.blocks.length > 0) {
@@ -109,6 +109,12 @@ export async function writeCheckpoint(tx: Executor, c: Checkpoint, now: Date): P
       .onConflict((oc) => oc.columns(['trust_id', 'source_id', 'file_key']).doUpdateSet({ path: c.offset!.path, head_hash: c.offset!.headHash, read_to: c.offset!.readTo, updated_at: now }))
       .execute();
   }
+}
+
+/** A failed run's counts and raw lines, taken back (the run itself stays, marked failed). */
+export async function takeBackRun(tx: Executor, trustId: string, runId: string): Promise<void> {
+  await tx.deleteFrom('log_hourly').where('trust_id', '=', trustId).where('run_id', '=', runId).execute();
+  await tx.deleteFrom('log_event_blocks').where('trust_id', '=', trustId).where('run_id', '=', runId).execute();
 }
 
 export function offsetOf(db: Executor, trustId: string, sourceId: string, fileKey: string) {
@@ -185,10 +191,6 @@ export function runById(db: Executor, trustId: string, runId: string) {
     .executeTakeFirst();
 }
 
-/** Removes what a failed upload had already checkpointed of its raw lines. */
-export function deleteBlocksOfRun(db: Executor, trustId: string, runId: string) {
-  return db.deleteFrom('log_event_blocks').where('trust_id', '=', trustId).where('run_id', '=', runId).execute();
-}
 
 export type HourlyTotal = { key: string; action: 'allowed' | 'blocked'; events: string };
 

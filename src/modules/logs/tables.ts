@@ -58,6 +58,7 @@ export type LogHourlyTable = {
   user_group: string;
   category: string;
   action: 'allowed' | 'blocked';
+  run_id: string;
   events: BigCount;
   bytes: BigCount;
 };

@@ -5,6 +5,7 @@ import { remindCampaigns } from '../../modules/agreements/reminders.ts';
 import { remindStaleConcerns } from '../../modules/concerns/notify.ts';
 import { expireTemporaryChanges } from '../../modules/filtering/service.ts';
 import { createDueReviews, remindOverdueReviews } from '../../modules/monitoring-reviews/service.ts';
+import { applyRetention } from '../../modules/logs/service.ts';
 import { watchAll } from '../../modules/logs/watch.ts';
 import { housekeeping } from './housekeeping.ts';
 
@@ -73,4 +74,11 @@ export const logWatchJob: JobDefinition = {
   run: async (haven) => (await watchAll(haven)).map((r) => ({ source: r.source, file: r.file, lines: r.summary.lines, malformed: r.summary.malformed.total })),
 };
 
-export const JOBS: readonly JobDefinition[] = [mailRetryJob, logWatchJob, housekeepingJob, concernRemindersJob, agreementRemindersJob, filterRevertsJob, monitoringReviewsJob, monitoringRemindersJob];
+/** Daily at 02:30 UTC: raw log lines past each school's raw window and hourly counts past retention are deleted. */
+export const logRetentionJob: JobDefinition = {
+  name: 'logs.retention',
+  schedule: '30 2 * * *',
+  run: (haven) => applyRetention(haven),
+};
+
+export const JOBS: readonly JobDefinition[] = [mailRetryJob, logWatchJob, logRetentionJob, housekeepingJob, concernRemindersJob, agreementRemindersJob, filterRevertsJob, monitoringReviewsJob, monitoringRemindersJob];

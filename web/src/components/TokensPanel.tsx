@@ -14,6 +14,7 @@ const SCOPES = [
   { value: 'people:write', label: 'Change people' },
   { value: 'audit:read', label: 'Read the audit trail' },
   { value: 'admin', label: 'Administration' },
+  { value: 'logs:write', label: 'Send filtering logs and monitoring captures' },
 ];
 
 export function TokensPanel({ session }: { session: Session }) {

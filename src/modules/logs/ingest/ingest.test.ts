@@ -8,7 +8,7 @@ import { zstdDecompressSync } from 'node:zlib';
 import { SYSTEM_ACTOR } from '../../../platform/context.ts';
 import { buildPerson, buildPupil, buildSchool, buildTrust } from '../../../platform/testing/factories.ts';
 import { type TestHaven, testHaven } from '../../../platform/testing/harness.ts';
-import { ingest } from './ingest.ts';
+import { IngestFailed, ingest } from './ingest.ts';
 import { lineChunks } from './pipeline.ts';
 
 let h: TestHaven;
@@ -152,6 +152,44 @@ test('a 1% garbage mix ingests the rest, split over chunks and both workers, cou
   assert.equal(s.events, 3960);
   const total = await h.db.selectFrom('log_hourly').select((eb) => eb.fn.sum<string>('events').as('n')).where('trust_id', '=', w.trust.id).executeTakeFirstOrThrow();
   assert.equal(Number(total.n), 3960);
+});
+
+test('a file that fails part-way keeps nothing (its checkpointed counts and raw lines are taken back); a watched file keeps what it committed', async () => {
+  const w = await world();
+  const good = Array.from({ length: 400 }, (_, i) => line(i, '10.0.0.5', 'TCP_MISS/200', `http://www.bbc.co.uk/${i}`)).join('\n');
+  async function* breaksHalfWay() {
+    for (let i = 0; i < good.length; i += 2000) yield Buffer.from(good.slice(i, i + 2000));
+    throw new Error('the connection dropped');
+  }
+  const attempt = (origin: 'upload' | 'watch') =>
+    ingest(h, SYSTEM_ACTOR, {
+      trustId: w.trust.id,
+      schoolId: w.school.id,
+      format: 'squid',
+      name: `${origin}.log`,
+      origin,
+      source: breaksHalfWay(),
+      categoryDirs: [lists],
+      workers: 1,
+      chunkBytes: 4096,
+      checkpointEvery: 2,
+    });
+  const failed = await attempt('upload').catch((e: unknown) => e);
+  assert.ok(failed instanceof IngestFailed);
+  assert.match(failed.message, /connection dropped/);
+  const run = await h.db.selectFrom('log_ingest_runs').selectAll().where('trust_id', '=', w.trust.id).where('id', '=', failed.runId).executeTakeFirstOrThrow();
+  assert.equal(run.status, 'failed');
+  assert.match(run.error ?? '', /nothing from this run is kept/);
+  assert.ok(Number(run.lines) > 0, 'checkpoints had been written before the failure');
+  const left = await h.db.selectFrom('log_hourly').select('run_id').where('trust_id', '=', w.trust.id).where('run_id', '=', failed.runId).execute();
+  assert.equal(left.length, 0);
+  const blocks = await h.db.selectFrom('log_event_blocks').select('id').where('trust_id', '=', w.trust.id).where('run_id', '=', failed.runId).execute();
+  assert.equal(blocks.length, 0);
+
+  const watched = await attempt('watch').catch((e: unknown) => e);
+  assert.ok(watched instanceof IngestFailed);
+  const kept = await h.db.selectFrom('log_hourly').select((eb) => eb.fn.sum<string>('events').as('n')).where('trust_id', '=', w.trust.id).where('run_id', '=', watched.runId).executeTakeFirstOrThrow();
+  assert.ok(Number(kept.n) > 0, 'a watched file keeps what it committed');
 });
 
 test('chunks end at line ends whatever the stream pieces are', async () => {

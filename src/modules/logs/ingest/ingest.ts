@@ -15,6 +15,15 @@ import type { ChunkResult } from './protocol.ts';
 /** Results between checkpoints (about 32 MiB of log): bounds what a crash makes the next run re-read. */
 const CHECKPOINT_EVERY = 32;
 
+/** An ingest that stopped: the run (marked failed) and what stopped it. */
+export class IngestFailed extends Error {
+  readonly runId: string;
+  constructor(runId: string, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.runId = runId;
+  }
+}
+
 export type FileOffset = { sourceId: string; fileKey: string; path: string; headHash: string; startAt: number };
 
 export type IngestRequest = {
@@ -31,6 +40,9 @@ export type IngestRequest = {
   categoryDirs?: readonly string[] | undefined;
   rules?: Partial<RuleOptions> | undefined;
   workers?: number | undefined;
+  /** Smaller chunks and checkpoints than the defaults (tests of what a failure part-way leaves). */
+  chunkBytes?: number | undefined;
+  checkpointEvery?: number | undefined;
   onProgress?: ((bytes: number) => void) | undefined;
 };
 
@@ -127,7 +139,7 @@ export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest):
     for (const i of r.interesting) engine.push(i.event, i.who, i.category);
     if (r.block) blocks.push({ id: newId(), seq: r.seq, firstAt: r.firstAt, lastAt: r.lastAt, lines: r.lines, data: r.block });
     req.onProgress?.(totals.bytes);
-    if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
+    if (++sinceCheckpoint >= (req.checkpointEvery ?? CHECKPOINT_EVERY)) {
       await checkpoint();
       await raise(false);
     }
@@ -142,6 +154,7 @@ export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest):
       directory,
       source: req.source,
       workers: req.workers,
+      chunkBytes: req.chunkBytes,
       onFirstLine: async (line) => {
         await haven.db.updateTable('log_ingest_runs').set({ first_line: line.slice(0, 4000) }).where('trust_id', '=', req.trustId).where('id', '=', runId).execute();
       },
@@ -151,13 +164,20 @@ export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest):
     await raise(true);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    await haven.db
-      .updateTable('log_ingest_runs')
-      .set({ status: 'failed', error: message.slice(0, 2000), finished_at: haven.clock.now() })
-      .where('trust_id', '=', req.trustId)
-      .where('id', '=', runId)
-      .execute();
-    throw err;
+    // A file given whole (upload, command line) is all or nothing: what was counted goes again. A watched
+    // file keeps what it committed, because its offset moved with it and the next pass resumes there.
+    const takeBack = req.origin !== 'watch';
+    await haven.db.transaction().execute(async (tx) => {
+      if (takeBack) await store.takeBackRun(tx, req.trustId, runId);
+      await tx
+        .updateTable('log_ingest_runs')
+        .set({ status: 'failed', error: `${message.slice(0, 1800)}${takeBack ? ' (nothing from this run is kept)' : ''}`, finished_at: haven.clock.now() })
+        .where('trust_id', '=', req.trustId)
+        .where('id', '=', runId)
+        .execute();
+      await audit(tx, haven, actor, { trustId: req.trustId, schoolId: req.schoolId, action: 'logs.ingest_failed', recordType: 'log_ingest_run', recordId: runId, detail: { error: message.slice(0, 500), takenBack: takeBack } });
+    });
+    throw new IngestFailed(runId, err);
   }
 
   const malformedTotal = Object.values(totals.malformed).reduce((a, b) => a + b, 0);

@@ -66,11 +66,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       user_group text NOT NULL,
       category text NOT NULL,
       action text NOT NULL CHECK (action IN ('allowed','blocked')),
+      -- Counts are kept per run, so a run that fails part-way can take its counts back with it.
+      run_id uuid NOT NULL,
       events bigint NOT NULL CHECK (events >= 0),
       bytes bigint NOT NULL DEFAULT 0,
-      PRIMARY KEY (trust_id, school_id, hour, user_group, category, action),
-      FOREIGN KEY (trust_id, school_id) REFERENCES schools(trust_id, id)
+      PRIMARY KEY (trust_id, school_id, hour, user_group, category, action, run_id),
+      FOREIGN KEY (trust_id, school_id) REFERENCES schools(trust_id, id),
+      FOREIGN KEY (trust_id, run_id) REFERENCES log_ingest_runs(trust_id, id)
     );
+    CREATE INDEX log_hourly_run ON log_hourly (trust_id, run_id);
 
     CREATE TABLE log_event_blocks (
       trust_id uuid NOT NULL,

@@ -1,6 +1,6 @@
 // "Filtering logs" for the current school: blocked attempts of the last 7 days by category, uploading
 // a log, the school's log sources and the recent ingest runs.
-import { Alert, Badge, Box, Card, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Box, Card, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api, isStatus } from '../../api.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -68,7 +68,44 @@ const STATUS: Record<Run['status'], { label: string; color: string }> = {
 };
 const ORIGIN: Record<Run['origin'], string> = { cli: 'Command line', upload: 'Upload', watch: 'Watched folder' };
 
-function RunsSection({ runs }: { runs: Run[] }) {
+const malformedText = (r: Run) =>
+  Object.entries(r.malformed.byReason)
+    .map(([k, v]) => `${k}: ${n(v)}`)
+    .join(', ');
+
+function RunCards({ runs, formatLabel }: { runs: Run[]; formatLabel: (id: string) => string }) {
+  return (
+    <Stack gap="xs" component="ul" m={0} p={0} style={{ listStyle: 'none' }} aria-label="Recent runs">
+      {runs.map((r) => (
+        <Card key={r.id} withBorder padding="sm" component="li">
+          <Group justify="space-between" gap="xs" wrap="nowrap">
+            <Text fw={700} className="break-anywhere">
+              {r.name}
+            </Text>
+            <Badge color={STATUS[r.status].color} variant="light">
+              {STATUS[r.status].label}
+            </Badge>
+          </Group>
+          <Text fz="sm" c="dimmed">
+            {formatDateTime(r.startedAt)} · {ORIGIN[r.origin]} · {r.sourceName ?? formatLabel(r.format)}
+          </Text>
+          <Text fz="sm">
+            {n(r.lines)} lines, {n(r.events)} events, {n(r.malformed.total)} malformed{r.malformed.total > 0 ? ` (${malformedText(r)})` : ''}; {r.alerts.created} new{' '}
+            {r.alerts.created === 1 ? 'alert' : 'alerts'}
+            {r.alerts.folded > 0 ? `, ${r.alerts.folded} folded` : ''}
+          </Text>
+          {r.error && (
+            <Text fz="sm" c="red.8" className="break-anywhere">
+              {r.error}
+            </Text>
+          )}
+        </Card>
+      ))}
+    </Stack>
+  );
+}
+
+function RunsSection({ runs, formatLabel }: { runs: Run[]; formatLabel: (id: string) => string }) {
   return (
     <Stack gap="sm" component="section" aria-labelledby="runs-heading">
       <Title order={2} fz={20} id="runs-heading">
@@ -77,61 +114,66 @@ function RunsSection({ runs }: { runs: Run[] }) {
       {runs.length === 0 ? (
         <Text c="dimmed">No logs read yet.</Text>
       ) : (
-        <TableWrap label="Recent runs">
-          <Table striped verticalSpacing="xs" miw={760} aria-label="Recent runs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Started</Table.Th>
-                <Table.Th scope="col">File</Table.Th>
-                <Table.Th scope="col">Source or format</Table.Th>
-                <Table.Th scope="col">Status</Table.Th>
-                <Table.Th scope="col">Lines</Table.Th>
-                <Table.Th scope="col">Events</Table.Th>
-                <Table.Th scope="col">Malformed</Table.Th>
-                <Table.Th scope="col">Alerts</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {runs.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.startedAt)}</Table.Td>
-                  <Table.Td className="break-anywhere">
-                    {r.name}
-                    <Text fz="xs" c="dimmed">
-                      {ORIGIN[r.origin]}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{r.sourceName ?? r.format}</Table.Td>
-                  <Table.Td>
-                    <Badge color={STATUS[r.status].color} variant="light">
-                      {STATUS[r.status].label}
-                    </Badge>
-                    {r.error && (
-                      <Text fz="xs" className="break-anywhere">
-                        {r.error}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{n(r.lines)}</Table.Td>
-                  <Table.Td>{n(r.events)}</Table.Td>
-                  <Table.Td>
-                    {n(r.malformed.total)}
-                    {r.malformed.total > 0 && (
-                      <Text fz="xs" c="dimmed">
-                        {Object.entries(r.malformed.byReason)
-                          .map(([k, v]) => `${k}: ${n(v)}`)
-                          .join(', ')}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    {r.alerts.created} new{r.alerts.folded > 0 ? `, ${r.alerts.folded} folded` : ''}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableWrap>
+        <>
+          <Box hiddenFrom="sm">
+            <RunCards runs={runs} formatLabel={formatLabel} />
+          </Box>
+          <Box visibleFrom="sm">
+            <TableWrap label="Recent runs">
+              <Table striped verticalSpacing="xs" miw={760} aria-label="Recent runs">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">Started</Table.Th>
+                    <Table.Th scope="col">File</Table.Th>
+                    <Table.Th scope="col">Source or format</Table.Th>
+                    <Table.Th scope="col">Status</Table.Th>
+                    <Table.Th scope="col">Lines</Table.Th>
+                    <Table.Th scope="col">Events</Table.Th>
+                    <Table.Th scope="col">Malformed</Table.Th>
+                    <Table.Th scope="col">Alerts</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {runs.map((r) => (
+                    <Table.Tr key={r.id}>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.startedAt)}</Table.Td>
+                      <Table.Td className="break-anywhere">
+                        {r.name}
+                        <Text fz="xs" c="dimmed">
+                          {ORIGIN[r.origin]}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>{r.sourceName ?? formatLabel(r.format)}</Table.Td>
+                      <Table.Td>
+                        <Badge color={STATUS[r.status].color} variant="light">
+                          {STATUS[r.status].label}
+                        </Badge>
+                        {r.error && (
+                          <Text fz="xs" className="break-anywhere">
+                            {r.error}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>{n(r.lines)}</Table.Td>
+                      <Table.Td>{n(r.events)}</Table.Td>
+                      <Table.Td>
+                        {n(r.malformed.total)}
+                        {r.malformed.total > 0 && (
+                          <Text fz="xs" c="dimmed">
+                            {malformedText(r)}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        {r.alerts.created} new{r.alerts.folded > 0 ? `, ${r.alerts.folded} folded` : ''}
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </TableWrap>
+          </Box>
+        </>
       )}
     </Stack>
   );
@@ -168,7 +210,7 @@ export function LogsPage() {
             </Card>
           )}
           <SourcesSection schoolId={school.id} sources={sources.data.sources} formats={sources.data.formats} canManage={canManage} />
-          {runs.data && <RunsSection runs={runs.data.runs} />}
+          {runs.data && <RunsSection runs={runs.data.runs} formatLabel={(f) => sources.data.formats.find((x) => x.id === f)?.label ?? f} />}
           {runs.error && <ErrorAlert error={runs.error} />}
         </>
       )}

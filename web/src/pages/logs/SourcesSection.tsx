@@ -1,6 +1,6 @@
 // A school's log sources: list, add and edit (a format picker, and for other exports a column per
 // field), delete when unused.
-import { Button, Card, Checkbox, Group, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Box, Button, Card, Checkbox, Group, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api.ts';
@@ -126,41 +126,68 @@ export function SourcesSection({ schoolId, sources, formats, canManage }: { scho
       </Group>
       {editing !== null && <SourceForm key={editing === 'new' ? 'new' : editing.id} schoolId={schoolId} formats={formats} editing={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
       {sources.length === 0 ? (
-        <Text c="dimmed">No sources yet. Add one to save a format and its options, or upload a log with a format below.</Text>
+        <Text c="dimmed">No sources yet. Add one to save a format and its options, or upload a log with one of the formats above.</Text>
       ) : (
-        <TableWrap label="Log sources">
-          <Table striped verticalSpacing="xs" aria-label="Log sources">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Name</Table.Th>
-                <Table.Th scope="col">Format</Table.Th>
-                <Table.Th scope="col">Watched folder</Table.Th>
-                {canManage && <Table.Th scope="col">Actions</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {sources.map((s) => (
-                <Table.Tr key={s.id}>
-                  <Table.Td fw={600}>{s.name}</Table.Td>
-                  <Table.Td>{s.formatLabel}</Table.Td>
-                  <Table.Td className="break-anywhere">{s.watchPath ?? '—'}</Table.Td>
-                  {canManage && (
-                    <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => setEditing(s)} aria-label={`Change ${s.name}`}>
-                          Change
-                        </Button>
-                        <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(s.id)} aria-label={`Delete ${s.name}`}>
-                          Delete
-                        </Button>
-                      </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableWrap>
+        <>
+          <Stack gap="xs" component="ul" m={0} p={0} style={{ listStyle: 'none' }} aria-label="Log sources" hiddenFrom="sm">
+            {sources.map((s) => (
+              <Card key={s.id} withBorder padding="sm" component="li">
+                <Text fw={700}>{s.name}</Text>
+                <Text fz="sm">{s.formatLabel}</Text>
+                {s.watchPath && (
+                  <Text fz="sm" c="dimmed" className="break-anywhere">
+                    Watches {s.watchPath}
+                  </Text>
+                )}
+                {canManage && (
+                  <Group gap={6} mt={6}>
+                    <Button size="xs" variant="default" onClick={() => setEditing(s)} aria-label={`Change ${s.name}`}>
+                      Change
+                    </Button>
+                    <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(s.id)} aria-label={`Delete ${s.name}`}>
+                      Delete
+                    </Button>
+                  </Group>
+                )}
+              </Card>
+            ))}
+          </Stack>
+          <Box visibleFrom="sm">
+            <TableWrap label="Log sources">
+              <Table striped verticalSpacing="xs" aria-label="Log sources">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">Name</Table.Th>
+                    <Table.Th scope="col">Format</Table.Th>
+                    <Table.Th scope="col">Watched folder</Table.Th>
+                    {canManage && <Table.Th scope="col">Actions</Table.Th>}
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {sources.map((s) => (
+                    <Table.Tr key={s.id}>
+                      <Table.Td fw={600}>{s.name}</Table.Td>
+                      <Table.Td>{s.formatLabel}</Table.Td>
+                      <Table.Td className="break-anywhere">{s.watchPath ?? '—'}</Table.Td>
+                      {canManage && (
+                        <Table.Td>
+                          <Group gap={6} wrap="nowrap">
+                            <Button size="xs" variant="default" onClick={() => setEditing(s)} aria-label={`Change ${s.name}`}>
+                              Change
+                            </Button>
+                            <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(s.id)} aria-label={`Delete ${s.name}`}>
+                              Delete
+                            </Button>
+                          </Group>
+                        </Table.Td>
+                      )}
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </TableWrap>
+          </Box>
+        </>
       )}
       {remove.error && <ErrorAlert error={remove.error} title="The source was not deleted" />}
     </Stack>

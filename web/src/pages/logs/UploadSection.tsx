@@ -102,7 +102,7 @@ export function UploadSection({ schoolId, sources, formats }: { schoolId: string
       <Stack component="form" gap="sm" onSubmit={submit} aria-label="Upload a log">
         <Group gap="sm" align="flex-end" wrap="wrap">
           <NativeSelect label="How to read it" data={options} value={how} onChange={(e) => setHow(e.currentTarget.value)} w={{ base: '100%', sm: 320 }} />
-          <FileInput label="Log file" placeholder="Choose a file" value={file} onChange={setFile} clearable w={{ base: '100%', sm: 300 }} />
+          <FileInput label="Log file" placeholder="Choose a file" value={file} onChange={setFile} clearable clearButtonProps={{ 'aria-label': 'Remove the chosen file' }} w={{ base: '100%', sm: 300 }} />
           <Button type="submit" loading={progress !== null}>
             Upload and read
           </Button>
