@@ -59,17 +59,18 @@ export function grantsOf(db: Executor, trustId: string, personIds: readonly stri
  * and all their current grants (for the access re-check), in one round trip.
  */
 export async function roleHolders(db: Executor, trustId: string, schoolId: string, roles: readonly string[]) {
+  // From the few live grants of those roles to their people (not the other way round: a trust has
+  // thousands of people and a handful of role holders).
   const rows = await sql<{ person_id: string; person_email: string | null; account_email: string | null; grants: { role: string; school_id: string | null }[] }>`
     SELECT p.id AS person_id, p.email AS person_email, a.email AS account_email,
            (SELECT json_agg(json_build_object('role', g.role, 'school_id', g.school_id))
               FROM role_assignments g
              WHERE g.trust_id = p.trust_id AND g.person_id = p.id AND g.ended_at IS NULL) AS grants
-      FROM people p
-      LEFT JOIN accounts a ON a.id = p.account_id
-     WHERE p.trust_id = ${trustId} AND p.status = 'active'
-       AND EXISTS (SELECT 1 FROM role_assignments ra
-                    WHERE ra.trust_id = p.trust_id AND ra.person_id = p.id AND ra.ended_at IS NULL
-                      AND ra.role = ANY(${[...roles]}::text[]) AND (ra.school_id = ${schoolId} OR ra.school_id IS NULL))`.execute(db);
+      FROM (SELECT DISTINCT ra.person_id FROM role_assignments ra
+             WHERE ra.trust_id = ${trustId} AND ra.ended_at IS NULL
+               AND ra.role = ANY(${[...roles]}::text[]) AND (ra.school_id = ${schoolId} OR ra.school_id IS NULL)) h
+      JOIN people p ON p.trust_id = ${trustId} AND p.id = h.person_id AND p.status = 'active'
+      LEFT JOIN accounts a ON a.id = p.account_id`.execute(db);
   return rows.rows;
 }
 
