@@ -30,6 +30,8 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-gray-light-color': '#343a40',
     // Light buttons and the active menu item keep AA contrast on their darker hover tint too.
     '--mantine-color-blue-light-color': 'var(--mantine-color-blue-9)',
+    // …and that hover tint stays pale enough (blue-1) for blue-9 text to keep 4.5:1 under the pointer.
+    '--mantine-color-blue-light-hover': 'var(--mantine-color-blue-1)',
     '--mantine-color-red-light-color': 'var(--mantine-color-red-9)',
     '--mantine-color-disabled-color': 'var(--mantine-color-gray-7)',
   },

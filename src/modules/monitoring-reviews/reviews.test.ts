@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
+import { newId } from '../../platform/ids.ts';
 import { DAY, HOUR } from '../../platform/clock.ts';
 import { buildSchool, buildTrust } from '../../platform/testing/factories.ts';
 import { type TestHaven, testHaven } from '../../platform/testing/harness.ts';
@@ -44,7 +45,6 @@ async function requestChange(who: Member, schoolId: string) {
   assert.equal(res.statusCode, 201, res.body);
 }
 
-const alertsInstalled = async () => (await sql<{ t: string | null }>`SELECT to_regclass('log_alerts')::text AS t`.execute(h.db)).rows[0]?.t != null;
 const reviewMails = (period: string) => smtp.received.filter((m) => subjectOf(m.raw).startsWith('Overdue:') && subjectOf(m.raw).includes(period));
 
 test('a weekly review appears on its own when the week ends, once, pre-filled, then goes overdue and reminds the head by mail', async () => {
@@ -64,21 +64,23 @@ test('a weekly review appears on its own when the week ends, once, pre-filled, t
   await report(h, teacher, w.school.id, { type: 'filter_bypass', area: 'conduct' });
   await report(h, teacher, w.school.id, { type: 'cyberbullying', area: 'contact' }); // not a filtering concern
   await requestChange(teacher, w.other.id).catch(() => undefined); // another school: not counted (and refused anyway)
-  const withAlerts = await alertsInstalled();
-  if (withAlerts) {
+  {
     for (const [priority, status, at] of [['high', 'open', '2026-09-03T10:00:00Z'], ['medium', 'acknowledged', '2026-09-04T10:00:00Z'], ['low', 'open', '2026-09-07T10:00:00Z']] as const) {
       await sql`INSERT INTO log_alerts (trust_id, id, school_id, rule, priority, status, raised_at, subject_key, why, first_at, last_at, event_count, acknowledged_at, updated_at)
         VALUES (${w.trust.id}, gen_random_uuid(), ${w.school.id}, 'harmful_content', ${priority}, ${status}, ${at}, 'device:pc12', 'test alert', ${at}, ${at}, 1,
           ${status === 'acknowledged' ? at : null}, ${at})`.execute(h.db);
     }
   }
-  const withBlocked = (await sql<{ t: string | null }>`SELECT to_regclass('log_hourly')::text AS t`.execute(h.db)).rows[0]?.t != null;
-  if (withBlocked) {
-    await sql`INSERT INTO log_hourly (trust_id, school_id, hour, user_group, category, action, events)
-      VALUES (${w.trust.id}, ${w.school.id}, '2026-09-03T10:00:00Z', 'pupils', 'gambling', 'blocked', 5),
-             (${w.trust.id}, ${w.school.id}, '2026-09-03T11:00:00Z', 'pupils', 'gambling', 'allowed', 7),
-             (${w.trust.id}, ${w.school.id}, '2026-09-07T10:00:00Z', 'pupils', 'gambling', 'blocked', 9)`.execute(h.db);
-  }
+  // Blocked attempts come from the log pipeline's hourly counts (each row belongs to an ingest run).
+  const runId = newId();
+  await h.db
+    .insertInto('log_ingest_runs')
+    .values({ trust_id: w.trust.id, id: runId, school_id: w.school.id, origin: 'upload', format: 'squid', options: '{}', name: 'access.log', first_line: null, started_at: new Date('2026-09-07T12:00:00Z'), finished_at: null, malformed: '{}', error: null })
+    .execute();
+  await sql`INSERT INTO log_hourly (trust_id, school_id, hour, user_group, category, action, run_id, events)
+    VALUES (${w.trust.id}, ${w.school.id}, '2026-09-03T10:00:00Z', 'pupils', 'gambling', 'blocked', ${runId}, 5),
+           (${w.trust.id}, ${w.school.id}, '2026-09-03T11:00:00Z', 'pupils', 'gambling', 'allowed', ${runId}, 7),
+           (${w.trust.id}, ${w.school.id}, '2026-09-07T10:00:00Z', 'pupils', 'gambling', 'blocked', ${runId}, 9)`.execute(h.db);
 
   h.clock.set('2026-09-06T22:30:00Z'); // 23:30 on Sunday in London: the week has not ended
   await createDueReviews(h);
@@ -97,11 +99,11 @@ test('a weekly review appears on its own when the week ends, once, pre-filled, t
   assert.deepEqual(review.figures.changeRequests.byState, { requested: 1 });
   assert.equal(review.figures.concerns.total, 1);
   assert.equal(review.figures.concerns.byType.filter_bypass, 1);
-  assert.equal(review.figures.alerts.available, withAlerts);
-  assert.deepEqual(review.figures.alerts.byPriority, withAlerts ? { high: 1, medium: 1, low: 0 } : { high: 0, medium: 0, low: 0 });
-  assert.deepEqual(review.figures.alerts.byStatus, withAlerts ? { open: 1, acknowledged: 1, dismissed: 0, concern: 0 } : { open: 0, acknowledged: 0, dismissed: 0, concern: 0 });
-  assert.equal(review.figures.blocked.available, withBlocked);
-  assert.deepEqual(review.figures.blocked.byCategory, withBlocked ? [{ category: 'gambling', events: 5 }] : []);
+  assert.equal(review.figures.alerts.available, true);
+  assert.deepEqual(review.figures.alerts.byPriority, { high: 1, medium: 1, low: 0 });
+  assert.deepEqual(review.figures.alerts.byStatus, { open: 1, acknowledged: 1, dismissed: 0, concern: 0 });
+  assert.equal(review.figures.blocked.available, true);
+  assert.deepEqual(review.figures.blocked.byCategory, [{ category: 'gambling', events: 5 }]);
   assert.equal(weekly[0]!.figures.concerns.total, 0, 'the earlier week is counted on its own');
 
   const again = await createDueReviews(h);

@@ -1,11 +1,13 @@
 // One ingest run end to end: the pipeline's results are persisted at checkpoints (hourly counts, raw
 // blocks, totals and a watched file's offset in one transaction each), the breach rules run over the
 // events the workers picked out, and their candidates become alerts in the triage queue.
+import path from 'node:path';
 import { audit } from '../../../platform/audit/service.ts';
 import type { ActorRef, Haven } from '../../../platform/context.ts';
 import { newId } from '../../../platform/ids.ts';
 import { raiseAlerts } from '../../alerts/service.ts';
 import { Aggregator } from '../aggregate/aggregate.ts';
+import { loadCategoryTable } from '../classify/table-cache.ts';
 import type { FormatId, FormatOptions } from '../parsers/index.ts';
 import { type RuleOptions, RuleEngine } from '../rules/rules.ts';
 import * as store from '../store.ts';
@@ -63,6 +65,10 @@ export type IngestSummary = {
 
 export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest): Promise<IngestSummary> {
   const started = performance.now();
+  // The category lists load (or come from the cache in the data folder) while the run is set up.
+  const categoryDirs = req.categoryDirs ?? haven.config.categoryLists;
+  const cacheDir = path.join(haven.config.dataDir, 'cache');
+  loadCategoryTable(categoryDirs, cacheDir).catch(() => {});
   const school = await store.schoolById(haven.db, req.trustId, req.schoolId);
   if (!school) throw new Error('That school is not in this trust.');
   const directory = await store.attributionDirectory(haven.db, req.trustId, req.schoolId);
@@ -150,7 +156,8 @@ export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest):
       schoolId: req.schoolId,
       format: req.format,
       options: req.options ?? {},
-      categoryDirs: req.categoryDirs ?? haven.config.categoryLists,
+      categoryDirs,
+      cacheDir,
       directory,
       source: req.source,
       workers: req.workers,
