@@ -41,7 +41,8 @@ try {
   await db.destroy();
 
   // Warm the page cache so every reader starts from the same place.
-  timed('cat', [file]);
+  const warm = spawnSync('cat', [file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (warm.status !== 0) throw new Error(`cat ${file} failed (${warm.status})`);
 
   process.stdout.write('Running GoAccess (squid format)…\n');
   // GoAccess's predefined SQUID format expects syslog-prefixed lines; this is that format without the

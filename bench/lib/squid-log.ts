@@ -65,7 +65,7 @@ export async function generateSquidLog(file: string, lines: number, seed = 20261
     buf += `${t.toFixed(3)} ${String(elapsed).padStart(6)} ${ip} ${status} ${size} ${connect ? 'CONNECT' : 'GET'} ${url} ${user} ${hier} ${connect ? '-' : pick(types)}\n`;
     if (buf.length > 1 << 20) {
       bytes += Buffer.byteLength(buf);
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       buf = '';
     }
   }

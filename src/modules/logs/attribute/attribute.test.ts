@@ -69,3 +69,27 @@ test('nobody found: unknown group, a key for the best identifier we have', () =>
   assert.deepEqual(attribute(ev({ device: 'PC7' })), { personId: null, userKey: 'device:pc7', group: 'unknown' });
   assert.deepEqual(attribute(ev({})), { personId: null, userKey: 'unknown', group: 'unknown' });
 });
+
+test('answers cached per raw user, IP or device still follow the leases over time', () => {
+  // The same raw strings again and again, as a log repeats them: each event gets its own time's answer.
+  for (let round = 0; round < 3; round++) {
+    assert.equal(attribute(ev({ user: 'nobody', clientIp: '10.0.0.5', at: T })).personId, 'p-ben');
+    assert.equal(attribute(ev({ user: 'nobody', clientIp: '10.0.0.5', at: T + 2 * H })).personId, 'p-amy');
+    const before = attribute(ev({ user: 'nobody', clientIp: '10.0.0.5', at: T - 2 * H }));
+    assert.deepEqual({ ...before }, { personId: null, userKey: 'user:nobody', group: 'unknown' });
+    assert.equal(attribute(ev({ device: 'pc7', clientIp: '10.0.0.5', at: T - 2 * H })).userKey, 'ip:10.0.0.5', 'an IP names a stranger before a device');
+    assert.equal(attribute(ev({ device: 'STAFF-LAPTOP-3', at: T - 48 * H })).userKey, 'device:staff-laptop-3', 'before the device lease');
+    assert.equal(attribute(ev({ device: 'STAFF-LAPTOP-3', at: T })).personId, 'p-cat');
+    assert.equal(attribute(ev({ device: '' })).userKey, 'unknown');
+  }
+});
+
+test('without leases, a stranger is keyed by user, else IP, else device', () => {
+  const bare = makeAttributor({ people: [{ personId: 'p-amy', group: 'year-7', usernames: ['asmith'] }] });
+  for (let round = 0; round < 2; round++) {
+    assert.equal(bare(ev({ user: 'SCHOOL\\ASmith', clientIp: '10.0.0.1' })).group, 'year-7');
+    assert.equal(bare(ev({ user: 'pupil9', clientIp: '10.0.0.1' })).userKey, 'user:pupil9');
+    assert.equal(bare(ev({ user: '-', clientIp: '10.0.0.1', device: 'PC1' })).userKey, 'ip:10.0.0.1');
+    assert.equal(bare(ev({ user: 'PC1$', device: 'PC1' })).userKey, 'device:pc1');
+  }
+});

@@ -1,6 +1,7 @@
 // Who was behind a log line. The filter's own user field wins when it names a known person; otherwise
 // the IP or device lease covering the event's time; otherwise nobody (the line still counts, as
 // 'unknown'). Pure: the directory comes in as plain lists.
+import { ownString, ownStringOrNull } from '../classify/strings.ts';
 import type { LogEvent } from '../event.ts';
 
 /** A person the logs may name, with the aggregation group they count under ('staff', 'year-7', …). */
@@ -24,6 +25,9 @@ export type Attribution = {
 export type Attributor = (event: LogEvent) => Attribution;
 
 export const UNKNOWN_GROUP = 'unknown';
+const UNKNOWN: Attribution = Object.freeze({ personId: null, userKey: 'unknown', group: UNKNOWN_GROUP });
+/** Entries per cache of raw strings. */
+const CACHE_LIMIT = 50_000;
 
 /**
  * 'DOMAIN\\User', 'user@school.org', ' USER ', 'user%40school.org' → 'user'. Null for nothing, '-',
@@ -115,18 +119,6 @@ export function makeAttributor(directory: AttributionDirectory): Attributor {
   }
   for (const list of [...byIp.values(), ...byDevice.values()]) list.sort((a, b) => a.from - b.from);
 
-  // Raw user text → normalised name; logs repeat a few hundred names millions of times.
-  const userCache = new Map<string, string | null>();
-  const norm = (raw: string): string | null => {
-    let n = userCache.get(raw);
-    if (n === undefined) {
-      n = normaliseUser(raw);
-      if (userCache.size > 50_000) userCache.clear();
-      userCache.set(raw, n);
-    }
-    return n;
-  };
-
   // One frozen answer per person: no allocation on the hot path.
   const answers = new Map<string, Attribution>();
   const known = (personId: string): Attribution => {
@@ -137,27 +129,65 @@ export function makeAttributor(directory: AttributionDirectory): Attributor {
     }
     return a;
   };
+  const stranger = (userKey: string): Attribution => Object.freeze({ personId: null, userKey, group: UNKNOWN_GROUP });
 
-  const strangers = new Map<string, Attribution>();
-
-  return (event) => {
-    const name = event.user === null ? null : norm(event.user);
-    if (name !== null) {
-      const p = byUser.get(name);
-      if (p) return known(p);
-    }
-    const byDev = holder(byDevice, event.device === null ? null : normaliseDevice(event.device), event.at);
-    if (byDev) return known(byDev);
-    const byAddr = holder(byIp, event.clientIp, event.at);
-    if (byAddr) return known(byAddr);
-    const userKey =
-      name !== null ? `user:${name}` : event.clientIp ? `ip:${event.clientIp}` : event.device ? `device:${event.device.toLowerCase()}` : 'unknown';
-    let a = strangers.get(userKey);
-    if (!a) {
-      a = Object.freeze({ personId: null, userKey, group: UNKNOWN_GROUP });
-      if (strangers.size > 50_000) strangers.clear();
-      strangers.set(userKey, a);
+  // Logs repeat a few hundred user names, IPs and devices millions of times: each raw string is worked
+  // out once (bounded: cleared when full). Only lease lookups depend on the time, so they stay per event.
+  type UserAnswer = { person: Attribution | null; stranger: Attribution | null };
+  const NOBODY: UserAnswer = { person: null, stranger: null };
+  const users = new Map<string, UserAnswer>();
+  const userAnswer = (raw: string): UserAnswer => {
+    let a = users.get(raw);
+    if (a === undefined) {
+      const name = normaliseUser(raw);
+      if (name === null) a = NOBODY;
+      else {
+        const p = byUser.get(name);
+        a = { person: p ? known(p) : null, stranger: stranger(ownString(`user:${name}`)) };
+      }
+      if (users.size >= CACHE_LIMIT) users.clear();
+      users.set(ownString(raw), a);
     }
     return a;
+  };
+  const devices = new Map<string, { key: string | null; stranger: Attribution }>();
+  const device = (raw: string) => {
+    let d = devices.get(raw);
+    if (d === undefined) {
+      d = { key: ownStringOrNull(normaliseDevice(raw)), stranger: stranger(ownString(`device:${raw.toLowerCase()}`)) };
+      if (devices.size >= CACHE_LIMIT) devices.clear();
+      devices.set(ownString(raw), d);
+    }
+    return d;
+  };
+  const ips = new Map<string, Attribution>();
+  const ipStranger = (ip: string): Attribution => {
+    let a = ips.get(ip);
+    if (a === undefined) {
+      a = stranger(ownString(`ip:${ip}`));
+      if (ips.size >= CACHE_LIMIT) ips.clear();
+      ips.set(ownString(ip), a);
+    }
+    return a;
+  };
+  const hasDeviceLeases = byDevice.size > 0;
+  const hasIpLeases = byIp.size > 0;
+
+  return (event) => {
+    const user = event.user === null ? NOBODY : userAnswer(event.user);
+    if (user.person !== null) return user.person;
+    const dev = event.device ? device(event.device) : null;
+    if (hasDeviceLeases && dev !== null) {
+      const p = holder(byDevice, dev.key, event.at);
+      if (p) return known(p);
+    }
+    if (hasIpLeases && event.clientIp !== null) {
+      const p = holder(byIp, event.clientIp, event.at);
+      if (p) return known(p);
+    }
+    if (user.stranger !== null) return user.stranger;
+    if (event.clientIp) return ipStranger(event.clientIp);
+    if (dev !== null) return dev.stranger;
+    return UNKNOWN;
   };
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { LogEvent } from '../event.ts';
 import { buildCategoryTable, type Classifier, classifierFromTable, cleanEntry, hashDomainLines, loadCategoryLists, pathAndHostOf } from './lists.ts';
 import { loadReferenceLists } from './reference.ts';
+import { forgetLoadedTables, loadCategoryTable } from './table-cache.ts';
 import { hashString } from './table.ts';
 import { mapCategoryName, mapFilterCategory, moreSevere } from './mapping.ts';
 
@@ -212,4 +213,38 @@ test("the table and the reference agree on a school's lists over the base ones",
   for (const host of ['games.example', 'unlisted.example', 'sh.example', 'mixed.example', 'kids.example', 'horoscope.example', 'shop.example', 'www.games.example', '198.51.100.7', 'x.198.51.100.7', 'blog.example.org', 'nothing.example'])
     for (const path of [null, 'nsfw/page', 'safe'])
       assert.equal(c.classifyHost(host, path), ref.classifyHost(host, path), `${host} ${path}`);
+});
+
+test('the built table is cached on disk and rebuilt when a list changes', async () => {
+  const cache = join(dir, 'cache');
+  const dirs = [join(dir, 'ut1'), school];
+  const built = await loadCategoryTable(dirs, cache);
+  const files = await readdir(cache);
+  assert.equal(files.length, 1);
+  assert.match(files[0]!, /^categories-[0-9a-f]{32}\.bin$/);
+  assert.equal((await loadCategoryTable(dirs, cache)).hosts.buffer, built.hosts.buffer, 'the same process reuses its table');
+  forgetLoadedTables();
+  const again = await loadCategoryTable(dirs, cache);
+  assert.notEqual(again.hosts.buffer, built.hosts.buffer, 'read back from disk');
+  assert.ok(again.hosts.buffer instanceof SharedArrayBuffer);
+  assert.deepEqual(new Uint8Array(again.hosts.buffer), new Uint8Array(built.hosts.buffer));
+  assert.deepEqual({ ...again, hosts: null }, { ...built, hosts: null });
+  const fromCache = classifierFromTable(again);
+  assert.equal(fromCache.classifyHost('www.games.example'), 'other', "the school's override survives the cache");
+  assert.equal(fromCache.classifyHost('blog.example.org', 'nsfw/x'), 'pornography');
+  assert.equal(fromCache.classifyHost('sh.example'), 'self_harm');
+
+  // A list edited since: a new table, and the old file goes.
+  await writeFile(join(school, 'self_harm', 'domains'), 'sh.example\nnew-harm.example\n');
+  await utimes(join(school, 'self_harm', 'domains'), new Date(), new Date(Date.now() + 5000));
+  const changed = classifierFromTable(await loadCategoryTable(dirs, cache));
+  assert.equal(changed.classifyHost('new-harm.example'), 'self_harm');
+  assert.equal((await readdir(cache)).length, 1);
+
+  // A damaged cache file is rebuilt, not trusted.
+  const [file] = await readdir(cache);
+  await writeFile(join(cache, file!), 'garbage');
+  forgetLoadedTables();
+  assert.equal(classifierFromTable(await loadCategoryTable(dirs, cache)).classifyHost('new-harm.example'), 'self_harm');
+  await writeFile(join(school, 'self_harm', 'domains'), 'sh.example\n');
 });

@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HavenCategory, LogEvent } from '../event.ts';
 import { categoryOfCode, codeOf, mapCategoryName, mapFilterCategory, NO_CODE, OTHER_CODE } from './mapping.ts';
+import { ownString } from './strings.ts';
 import { CODE_BITS, FLAG_URLS, H1_SEED, H2_SEED, HostTable, hashString, PRESENT, type SharedHostTable, step1, step2 } from './table.ts';
 
 export type Classifier = {
@@ -102,19 +103,23 @@ export async function foldersOf(dir: string): Promise<Folder[]> {
  */
 export type CategoryTable = {
   hosts: SharedHostTable;
-  urls: [string, [string, number][]][];
+  /** JSON of [host, [[path prefix, code]…]][]: one string clones to a worker far faster than 40k small arrays. */
+  urls: string;
   stats: Classifier['stats'];
 };
 
 /** A growing table whose entries keep the most severe code (the smallest) they were given. */
 class TableBuilder {
-  t = new HostTable(1 << 16);
+  t: HostTable;
+  constructor(capacity: number, shared = false) {
+    this.t = new HostTable(capacity, shared);
+  }
   keepMostSevere(h1: number, h2: number, code: number) {
-    const prev = this.t.get(h1, h2);
-    if (prev === 0 || code < (prev & CODE_BITS)) this.set(h1, h2, PRESENT | code);
+    if (this.t.needsGrow) this.t = this.t.resized(this.t.size * 2, this.t.buffer instanceof SharedArrayBuffer);
+    this.t.keepSmallerCode(h1, h2, PRESENT | code);
   }
   set(h1: number, h2: number, value: number) {
-    if (this.t.needsGrow) this.t = this.t.resized(this.t.size * 2);
+    if (this.t.needsGrow) this.t = this.t.resized(this.t.size * 2, this.t.buffer instanceof SharedArrayBuffer);
     this.t.set(h1, h2, value);
   }
 }
@@ -187,14 +192,15 @@ function startsWithLower(bytes: Uint8Array, s: number, e: number, prefix: number
  */
 export async function buildCategoryTable(dirs: string | readonly string[], { shared = true } = {}): Promise<CategoryTable> {
   const list = typeof dirs === 'string' ? [dirs] : dirs;
-  const main = new TableBuilder();
+  // Room for the real UT1 lists' ~220k hosts without growing.
+  const main = new TableBuilder(1 << 19, shared);
   const urls = new Map<string, [string, number][]>();
   const categories: Record<string, HavenCategory> = {};
   let folders = 0;
 
   for (let d = 0; d < list.length; d++) {
     // The first dir writes straight into the result (nothing to override yet).
-    const local = d === 0 ? main : new TableBuilder();
+    const local = d === 0 ? main : new TableBuilder(1 << 12);
     const localUrls = d === 0 ? urls : new Map<string, [string, number][]>();
     const loaded = new Set<string>();
     for (const folder of await foldersOf(list[d]!)) {
@@ -247,8 +253,8 @@ export async function buildCategoryTable(dirs: string | readonly string[], { sha
     const prev = main.t.get(h1, h2);
     main.set(h1, h2, prev === 0 ? PRESENT | FLAG_URLS | NO_CODE : prev | FLAG_URLS);
   }
-  const table = main.t.resized(main.t.size, shared);
-  return { hosts: table.share(), urls: [...urls], stats: { domains, urlHosts: urls.size, folders, categories } };
+  const table = main.t.buffer instanceof SharedArrayBuffer === shared ? main.t : main.t.resized(main.t.size, shared);
+  return { hosts: table.share(), urls: JSON.stringify([...urls]), stats: { domains, urlHosts: urls.size, folders, categories } };
 }
 
 export async function loadCategoryLists(dirs: string | readonly string[], options: LoadOptions = {}): Promise<Classifier> {
@@ -258,24 +264,28 @@ export async function loadCategoryLists(dirs: string | readonly string[], option
 /** One host's `urls` rules: the most severe code per path prefix, and the prefixes' lengths (ascending). */
 type UrlIndex = { codes: Map<string, number>; lengths: number[] };
 
-function indexUrls(urls: CategoryTable['urls']): Map<string, UrlIndex> {
-  const out = new Map<string, UrlIndex>();
-  for (const [host, rules] of urls) {
-    const codes = new Map<string, number>();
-    for (const [path, code] of rules) {
-      const prev = codes.get(path);
-      if (prev === undefined || code < prev) codes.set(path, code);
-    }
-    const lengths = [...new Set([...codes.keys()].map((p) => p.length))].sort((a, b) => a - b);
-    out.set(host, { codes, lengths });
+function indexRules(rules: [string, number][]): UrlIndex {
+  const codes = new Map<string, number>();
+  for (const [path, code] of rules) {
+    const prev = codes.get(path);
+    if (prev === undefined || code < prev) codes.set(path, code);
   }
-  return out;
+  const lengths = [...new Set([...codes.keys()].map((p) => p.length))].sort((a, b) => a - b);
+  return { codes, lengths };
 }
 
 /** A classifier over a built table (in a worker: the table the main thread shared). */
 export function classifierFromTable(source: CategoryTable, options: LoadOptions = {}): Classifier {
   const table = HostTable.fromShared(source.hosts);
-  const urls = indexUrls(source.urls);
+  // Indexed per host on first use: a log meets few of the hosts that have rules.
+  const urls = new Map<string, [string, number][] | UrlIndex>(JSON.parse(source.urls) as [string, [string, number][]][]);
+  const rulesOf = (host: string): UrlIndex | undefined => {
+    const r = urls.get(host);
+    if (r === undefined || !Array.isArray(r)) return r;
+    const index = indexRules(r);
+    urls.set(host, index);
+    return index;
+  };
   const cacheSize = options.cacheSize ?? 20_000;
   // Two generations: lookups hit `young`, fall back to `old`; when `young` fills it becomes `old`.
   // Bounded memory, no per-hit bookkeeping.
@@ -292,7 +302,7 @@ export function classifierFromTable(source: CategoryTable, options: LoadOptions 
       old = young;
       young = new Map();
     }
-    young.set(host, entry);
+    young.set(ownString(host), entry);
     return entry;
   }
 
@@ -333,7 +343,7 @@ export function classifierFromTable(source: CategoryTable, options: LoadOptions 
     const lower = path.toLowerCase();
     const ip = isIpLiteral(host);
     for (;;) {
-      const rules = urls.get(suffix);
+      const rules = rulesOf(suffix);
       if (rules) {
         for (const len of rules.lengths) {
           if (len > lower.length) break;
@@ -355,9 +365,27 @@ export function classifierFromTable(source: CategoryTable, options: LoadOptions 
     const entry = lookupHost(host);
     let code = entry & CODE_BITS;
     if (entry & FLAG_URLS && url) {
-      const u = urlCode(host, isPath ? url : pathAndHostOf(url).path);
+      const u = isPath ? urlCode(host, url) : cachedUrlCode(host, url);
       if (u < code) code = u;
     }
+    return code;
+  }
+
+  // Busy hosts with `urls` rules (docs.google.com has ~1000) repeat their URLs: work each out once.
+  let urlCache = new Map<string, Map<string, number>>();
+  let urlCached = 0;
+  function cachedUrlCode(host: string, url: string): number {
+    let byUrl = urlCache.get(host);
+    let code = byUrl?.get(url);
+    if (code !== undefined) return code;
+    code = urlCode(host, pathAndHostOf(url).path);
+    if (++urlCached > cacheSize) {
+      urlCache = new Map();
+      urlCached = 1;
+      byUrl = undefined;
+    }
+    if (byUrl === undefined) urlCache.set(ownString(host), (byUrl = new Map()));
+    byUrl.set(ownString(url), code);
     return code;
   }
 
@@ -367,7 +395,7 @@ export function classifierFromTable(source: CategoryTable, options: LoadOptions 
       const cat = mapFilterCategory(text);
       c = cat === null ? NO_CODE : codeOf(cat);
       if (filterCache.size > 10_000) filterCache.clear();
-      filterCache.set(text, c);
+      filterCache.set(ownString(text), c);
     }
     return c;
   }

@@ -99,6 +99,18 @@ export class HostTable {
     this.vals[i] = value;
   }
 
+  /** Sets the entry byte unless one with a smaller code (more severe) is there: one probe, not two. */
+  keepSmallerCode(h1: number, h2: number, value: number): void {
+    const i = this.slot(h1, h2);
+    const prev = this.vals[i] as number;
+    if (prev === 0) {
+      this.count++;
+      this.keys[2 * i] = h1;
+      this.keys[2 * i + 1] = h2;
+    } else if ((value & CODE_BITS) >= (prev & CODE_BITS)) return;
+    this.vals[i] = value;
+  }
+
   get needsGrow(): boolean {
     return this.count * 2 >= this.capacity;
   }

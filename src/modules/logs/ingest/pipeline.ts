@@ -2,13 +2,16 @@
 // threads (both cores), and gives their results back in input order. It holds at most a few chunks at
 // a time, so memory stays flat whatever the file's size. No database here: the caller persists results.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AttributionDirectory } from '../attribute/attribute.ts';
-import { buildCategoryTable } from '../classify/lists.ts';
+import { loadCategoryTable } from '../classify/table-cache.ts';
 import type { FormatId, FormatOptions } from '../parsers/index.ts';
 import type { ChunkResult, FromWorker, ToWorker, WorkerInit } from './protocol.ts';
+import { startWorker } from './worker-source.ts';
 
 export const CHUNK_BYTES = 1 << 20;
+/** Chunks queued per worker. */
+const IN_FLIGHT = 4;
 /** Formats whose parser carries state from line to line (a DNS query waits for its answer): one worker. */
 const SEQUENTIAL: ReadonlySet<FormatId> = new Set(['pihole']);
 
@@ -17,6 +20,8 @@ export type PipelineInput = {
   format: FormatId;
   options: FormatOptions;
   categoryDirs: readonly string[];
+  /** Where the built category table is kept between runs (e.g. under the data dir); none: build each run. */
+  cacheDir?: string | null | undefined;
   directory: AttributionDirectory;
   source: AsyncIterable<Uint8Array>;
   /** Called once per chunk, in input order; the pipeline waits for it (backpressure for persistence). */
@@ -29,42 +34,54 @@ export type PipelineInput = {
 
 const newline = 10;
 
-/** Yields chunks of about `size` bytes that end at a line end (the last one may not). */
-export async function* lineChunks(source: AsyncIterable<Uint8Array>, size = CHUNK_BYTES): AsyncGenerator<Uint8Array> {
-  let parts: Uint8Array[] = [];
+/**
+ * Reusable chunk memory. Each chunk's buffer is transferred to a worker and transferred back with its
+ * result, so a run cycles a handful of buffers instead of allocating (and leaving to the garbage
+ * collector) one or two a megabyte.
+ */
+export class BufferPool {
+  private readonly free: ArrayBuffer[] = [];
+  private readonly size: number;
+  constructor(size: number) {
+    this.size = size;
+  }
+  take(atLeast: number): ArrayBuffer {
+    const b = this.free.pop();
+    return b !== undefined && b.byteLength >= atLeast ? b : new ArrayBuffer(Math.max(atLeast, this.size));
+  }
+  give(b: ArrayBuffer): void {
+    if (this.free.length < 8 && b.byteLength >= this.size) this.free.push(b);
+  }
+}
+
+/**
+ * Yields chunks of about `size` bytes that end at a line end (the last one may not). Each chunk owns its
+ * buffer (from `pool`, nothing else in it is used later): the consumer may transfer it.
+ */
+export async function* lineChunks(source: AsyncIterable<Uint8Array>, size = CHUNK_BYTES, pool = new BufferPool(size + (size >> 2))): AsyncGenerator<Uint8Array> {
+  let buf = new Uint8Array(pool.take(size));
   let held = 0;
   for await (const piece of source) {
-    parts.push(piece);
+    if (held + piece.byteLength > buf.byteLength) {
+      const bigger = new Uint8Array(pool.take(held + piece.byteLength));
+      bigger.set(buf.subarray(0, held));
+      buf = bigger;
+    }
+    buf.set(piece, held);
     held += piece.byteLength;
     if (held < size) continue;
-    const all = concat(parts, held);
-    const cut = all.lastIndexOf(newline);
-    if (cut === -1) {
-      parts = [all]; // one very long line: keep reading
-      continue;
-    }
-    // The consumer may transfer the chunk's buffer to a worker: copy the remainder out first.
-    const rest = copyOf(all.subarray(cut + 1));
-    parts = rest.byteLength > 0 ? [rest] : [];
-    held = rest.byteLength;
-    yield all.subarray(0, cut + 1);
+    const cut = buf.subarray(0, held).lastIndexOf(newline);
+    if (cut === -1) continue; // one very long line: keep reading
+    const rest = held - (cut + 1);
+    const next = new Uint8Array(pool.take(Math.max(size, rest)));
+    next.set(buf.subarray(cut + 1, held));
+    const out = buf.subarray(0, cut + 1);
+    buf = next;
+    held = rest;
+    yield out;
   }
-  if (held > 0) yield concat(parts, held);
+  if (held > 0) yield buf.subarray(0, held);
 }
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
-
-/** A copy in fresh memory (a Node Buffer's own slice() is a view, not a copy). */
-const copyOf = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes);
 
 function firstLineOf(chunk: Uint8Array): string {
   const end = chunk.indexOf(newline);
@@ -74,16 +91,20 @@ function firstLineOf(chunk: Uint8Array): string {
 
 type Slot = { worker: Worker; busy: number };
 
+
 export async function runPipeline(input: PipelineInput): Promise<void> {
-  const chunks = lineChunks(input.source, input.chunkBytes ?? CHUNK_BYTES);
+  // The lists load once, first, overlapping the first read and the workers' start; they reach the
+  // workers as one shared table.
+  const table = loadCategoryTable(input.categoryDirs, input.cacheDir);
+  table.catch(() => {}); // awaited below; a failure surfaces there
+  const chunkBytes = input.chunkBytes ?? CHUNK_BYTES;
+  const pool = new BufferPool(chunkBytes + (chunkBytes >> 2));
+  const chunks = lineChunks(input.source, chunkBytes, pool);
   const first = await chunks.next();
   if (first.done) return;
   const firstLine = firstLineOf(first.value);
   await input.onFirstLine?.(firstLine);
 
-  // The lists load here once, while the workers start, and reach them as one shared table.
-  const table = buildCategoryTable(input.categoryDirs);
-  table.catch(() => {}); // awaited below; a failure surfaces there
   const count = SEQUENTIAL.has(input.format) ? 1 : Math.max(1, Math.min(input.workers ?? os.availableParallelism(), 8));
   const init: WorkerInit = {
     schoolId: input.schoolId,
@@ -110,7 +131,7 @@ export async function runPipeline(input: PipelineInput): Promise<void> {
   const slots: Slot[] = [];
   const ready: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: init });
+    const worker = startWorker(new URL('./worker.ts', import.meta.url), init);
     const slot: Slot = { worker, busy: 0 };
     slots.push(slot);
     ready.push(
@@ -121,6 +142,8 @@ export async function runPipeline(input: PipelineInput): Promise<void> {
           if (m.type === 'error') failure ??= new Error(m.message);
           else {
             slot.busy--;
+            if (m.spare) pool.give(m.spare);
+            delete m.spare;
             pending.set(m.seq, m);
           }
           poke();
@@ -157,16 +180,15 @@ export async function runPipeline(input: PipelineInput): Promise<void> {
     let seq = 0;
     const dispatch = async (data: Uint8Array, slotIndex: number) => {
       const slot = slots[slotIndex] as Slot;
-      // Two chunks in flight per worker keeps it busy while the main thread reads and persists.
-      while (slot.busy >= 2) {
+      // Enough chunks queued per worker to keep it busy through a checkpoint's database writes.
+      while (slot.busy >= IN_FLIGHT) {
         check();
         await deliver();
-        if (slot.busy >= 2) await waitForChange();
+        if (slot.busy >= IN_FLIGHT) await waitForChange();
       }
       slot.busy++;
-      // Transfer a copy: the stream's buffers may share memory with pieces not yet read (~50 µs a chunk).
-      const copy = copyOf(data);
-      slot.worker.postMessage({ type: 'chunk', seq: seq++, data: copy } satisfies ToWorker, [copy.buffer as ArrayBuffer]);
+      // The chunk owns its buffer (lineChunks): transfer it, no copy. It comes back with the result.
+      slot.worker.postMessage({ type: 'chunk', seq: seq++, data } satisfies ToWorker, [data.buffer as ArrayBuffer]);
       await deliver();
     };
     await dispatch(first.value, 0);

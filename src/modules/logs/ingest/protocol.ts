@@ -44,4 +44,6 @@ export type ChunkResult = {
 };
 
 export type WorkerFailure = { type: 'error'; message: string };
-export type FromWorker = ChunkResult | WorkerFailure | { type: 'ready' };
+/** A result on its way back, with the chunk's buffer returned for reuse (the pipeline takes it off). */
+export type ResultMessage = ChunkResult & { spare?: ArrayBuffer | undefined };
+export type FromWorker = ResultMessage | WorkerFailure | { type: 'ready' };

@@ -6,17 +6,20 @@ import { constants, zstdCompressSync } from 'node:zlib';
 import { Aggregator } from '../aggregate/aggregate.ts';
 import { makeAttributor } from '../attribute/attribute.ts';
 import { type Classifier, classifierFromTable } from '../classify/lists.ts';
+import { ownString, ownStringOrNull } from '../classify/strings.ts';
 import type { LogEvent } from '../event.ts';
 import { formatById } from '../parsers/index.ts';
 import { isInteresting } from '../rules/rules.ts';
-import type { ChunkResult, FromWorker, Interesting, ToWorker, WorkerInit } from './protocol.ts';
+import type { ChunkResult, FromWorker, Interesting, ResultMessage, ToWorker, WorkerInit } from './protocol.ts';
 
 const MAX_SAMPLES = 5;
+/** Bytes decoded to one string: under V8's young-generation object size limit. */
+const PIECE = 64 * 1024;
 const ZSTD = { params: { [constants.ZSTD_c_compressionLevel]: 1 } };
 
 const port = parentPort;
 if (!port) throw new Error('the ingest worker runs only as a worker thread');
-const init = workerData as WorkerInit;
+const init = (workerData as { data: WorkerInit }).data;
 const send = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 const format = formatById(init.format);
@@ -26,6 +29,25 @@ const attribute = makeAttributor(init.directory);
 // Given by the main thread before any chunk.
 let classifier: Classifier;
 const decoder = new TextDecoder('utf-8');
+
+/** Bytes that alone fill their ArrayBuffer, so it can be transferred (a small Buffer may sit in a shared pool). */
+function ownBuffer(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
+}
+
+/** The event with its text in its own memory: it outlives the piece of log it was cut from. */
+function keepable(e: LogEvent): LogEvent {
+  e.user = ownStringOrNull(e.user);
+  e.clientIp = ownStringOrNull(e.clientIp);
+  e.device = ownStringOrNull(e.device);
+  e.host = ownString(e.host);
+  e.url = ownStringOrNull(e.url);
+  e.filterCategory = ownStringOrNull(e.filterCategory);
+  e.reason = ownStringOrNull(e.reason);
+  if (e.trigger) e.trigger = ownString(e.trigger);
+  if (e.captureRef) e.captureRef = ownString(e.captureRef);
+  return e;
+}
 
 function handle(seq: number, data: Uint8Array | null, held: LogEvent[] = []): ChunkResult {
   const agg = new Aggregator(init.schoolId);
@@ -45,11 +67,10 @@ function handle(seq: number, data: Uint8Array | null, held: LogEvent[] = []): Ch
     const who = attribute(event);
     const category = classifier.classify(event);
     agg.add(event, who.group, category);
-    if (isInteresting(event, category)) interesting.push({ event, who, category });
+    if (isInteresting(event, category)) interesting.push({ event: keepable(event), who, category });
   };
 
-  if (data) {
-    const text = decoder.decode(data);
+  const eachLine = (text: string) => {
     let start = 0;
     const n = text.length;
     while (start < n) {
@@ -70,6 +91,22 @@ function handle(seq: number, data: Uint8Array | null, held: LogEvent[] = []): Ch
       }
       start = end + 1;
     }
+  };
+  if (data) {
+    // Decoded a piece at a time, cut at line ends: a small string dies young, while a whole chunk's text
+    // would be an off-heap string freed only by a full collection (workers then held ~50 MB of them).
+    for (let at = 0; at < data.length; ) {
+      let cut = data.length;
+      if (at + PIECE < data.length) {
+        cut = data.lastIndexOf(10, at + PIECE - 1) + 1;
+        if (cut <= at) {
+          const nl = data.indexOf(10, at + PIECE);
+          cut = nl === -1 ? data.length : nl + 1;
+        }
+      }
+      eachLine(decoder.decode(data.subarray(at, cut)));
+      at = cut;
+    }
   }
   for (const e of held) take(e);
   interesting.sort((a, b) => a.event.at - b.event.at);
@@ -86,7 +123,7 @@ function handle(seq: number, data: Uint8Array | null, held: LogEvent[] = []): Ch
     interesting,
     firstAt: events > 0 ? firstAt : null,
     lastAt: events > 0 ? lastAt : null,
-    block: data && data.byteLength > 0 ? new Uint8Array(zstdCompressSync(data, ZSTD)) : null,
+    block: data && data.byteLength > 0 ? ownBuffer(zstdCompressSync(data, ZSTD)) : null,
   };
 }
 
@@ -96,8 +133,11 @@ port.on('message', (m: ToWorker) => {
       classifier = classifierFromTable(m.table);
       send({ type: 'ready' });
     } else if (m.type === 'chunk') {
-      const r = handle(m.seq, m.data);
-      send(r, r.block ? [r.block.buffer as ArrayBuffer] : []);
+      const r: ResultMessage = handle(m.seq, m.data);
+      // The chunk's buffer goes back for the next chunk.
+      const spare = m.data.buffer as ArrayBuffer;
+      r.spare = spare;
+      send(r, r.block ? [r.block.buffer as ArrayBuffer, spare] : [spare]);
     } else {
       // End of input: events a stateful parser still holds (a DNS query whose answer never came).
       send(handle(m.seq, null, parser.flush?.() ?? []));
