@@ -2,12 +2,12 @@
 // standard input), one run per file, with a progress bar on a terminal and a JSON summary at the end.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { options, UsageError } from '../../cli.ts';
 import { withHaven } from '../../platform/cli-haven.ts';
 import { SYSTEM_ACTOR } from '../../platform/context.ts';
 import { findSchool } from '../directory/cli.ts';
+import { readFileReusing } from './ingest/file-source.ts';
 import { type IngestSummary, ingest } from './ingest/ingest.ts';
 import { FORMAT_IDS, type FormatId, type FormatOptions, formatById, type GenericMapping } from './parsers/index.ts';
 
@@ -15,8 +15,8 @@ const USAGE =
   'haven ingest --school SCHOOL --format FORMAT [--mapping FILE] [--e2guardian-format 1-6] [--timezone ZONE] [--year YYYY] [--categories DIR]… [--workers N] FILE… (- for standard input)';
 
 /** A file's bytes, gunzipped when it starts with the gzip magic number. */
-export function openLog(file: string): { stream: Readable; size: number | null } {
-  if (file === '-') return { stream: process.stdin, size: null };
+export function openLog(file: string): { source: AsyncIterable<Uint8Array>; size: number | null } {
+  if (file === '-') return { source: process.stdin, size: null };
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -26,9 +26,11 @@ export function openLog(file: string): { stream: Readable; size: number | null }
   const magic = Buffer.alloc(2);
   fs.readSync(fd, magic, 0, 2, 0);
   const size = fs.fstatSync(fd).size;
-  const raw = fs.createReadStream('', { fd, highWaterMark: 1 << 20 });
-  const gz = magic[0] === 0x1f && magic[1] === 0x8b;
-  return { stream: gz ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw, size: gz ? null : size };
+  if (magic[0] === 0x1f && magic[1] === 0x8b) {
+    return { source: fs.createReadStream('', { fd, highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 20 })), size: null };
+  }
+  fs.closeSync(fd);
+  return { source: readFileReusing(file), size };
 }
 
 function readMapping(file: string): GenericMapping {
@@ -100,7 +102,7 @@ export async function ingestCommand(args: string[]): Promise<number> {
     const school = await findSchool(haven, values.school as string);
     const runs: IngestSummary[] = [];
     for (const file of positionals) {
-      const { stream, size } = openLog(file);
+      const { source, size } = openLog(file);
       const name = file === '-' ? 'standard input' : path.basename(file);
       const progress = progressBar(name, size);
       const summary = await ingest(haven, SYSTEM_ACTOR, {
@@ -110,7 +112,7 @@ export async function ingestCommand(args: string[]): Promise<number> {
         options: opts,
         name,
         origin: 'cli',
-        source: Readable.from(stream),
+        source,
         categoryDirs: values.categories?.map((d) => path.resolve(d)),
         workers,
         onProgress: progress,

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { type Haven, SYSTEM_ACTOR } from '../../platform/context.ts';
+import { readFileReusing } from './ingest/file-source.ts';
 import { type IngestSummary, ingest } from './ingest/ingest.ts';
 import type { FormatId, FormatOptions } from './parsers/index.ts';
 import * as store from './store.ts';
@@ -98,7 +99,7 @@ export async function watchSource(
     const to = lastLineEnd(f.path, from, f.size);
     if (to <= from) continue;
     const header = needsHeader && from > 0 ? firstLineBytes(f.path) : Buffer.alloc(0);
-    const body = fs.createReadStream(f.path, { start: from, end: to - 1, highWaterMark: 1 << 20 });
+    const body = readFileReusing(f.path, from, to);
     const summary = await ingest(haven, SYSTEM_ACTOR, {
       trustId: source.trust_id,
       schoolId: source.school_id,
