@@ -3,6 +3,7 @@ import type { Executor } from '../../platform/db/index.ts';
 import type { Evidence } from './evidence.ts';
 import type { ReviewContent } from './model.ts';
 import './tables.ts';
+export { namesOf } from '../directory/names.ts';
 
 export type ReviewRow = NonNullable<Awaited<ReturnType<typeof reviewById>>>;
 
@@ -78,17 +79,6 @@ export function signOff(tx: Executor, trustId: string, id: string, s: { by: stri
     .execute();
 }
 
-export async function namesOf(db: Executor, trustId: string, ids: readonly (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((i): i is string => Boolean(i)))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('people')
-    .select(['id', 'given_name', 'family_name', 'preferred_name'])
-    .where('trust_id', '=', trustId)
-    .where('id', 'in', wanted)
-    .execute();
-  return new Map(rows.map((r) => [r.id, `${r.preferred_name ?? r.given_name} ${r.family_name}`]));
-}
 
 /** People who may be picked as participants or owners: active staff, governors and IT providers of the school or trust. */
 export function directory(db: Executor, trustId: string, schoolId: string) {

@@ -7,8 +7,7 @@ import { newId } from '../../platform/ids.ts';
 import type { Routing } from './model.ts';
 import './tables.ts';
 
-export const personName = (p: { given_name: string; family_name: string; preferred_name: string | null }) =>
-  `${p.preferred_name ?? p.given_name} ${p.family_name}`;
+export { personName } from '../directory/names.ts';
 
 /**
  * The school's next case reference (PREFIX-0001…), as SQL for writeTogether: the counter row's lock is

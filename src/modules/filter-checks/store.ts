@@ -1,6 +1,7 @@
 // SQL of filter checks. Every query is scoped by trust (and school where it lists).
 import type { Executor } from '../../platform/db/index.ts';
 import './tables.ts';
+export { namesOf } from '../directory/names.ts';
 
 export type CheckRow = NonNullable<Awaited<ReturnType<typeof checkById>>>;
 export type ResultRow = Awaited<ReturnType<typeof resultsOf>>[number];
@@ -14,17 +15,6 @@ export function personInTrust(db: Executor, trustId: string, personId: string) {
   return db.selectFrom('people').select(['id', 'status', 'kind']).where('trust_id', '=', trustId).where('id', '=', personId).executeTakeFirst();
 }
 
-export async function namesOf(db: Executor, trustId: string, ids: readonly (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((i): i is string => i !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('people')
-    .select(['id', 'given_name', 'family_name', 'preferred_name'])
-    .where('trust_id', '=', trustId)
-    .where('id', 'in', wanted)
-    .execute();
-  return new Map(rows.map((r) => [r.id, `${r.preferred_name ?? r.given_name} ${r.family_name}`]));
-}
 
 export function categoriesOf(db: Executor, trustId: string, schoolId: string) {
   return db.selectFrom('filter_check_categories').select(['id', 'name']).where('trust_id', '=', trustId).where('school_id', '=', schoolId).orderBy('name').execute();

@@ -2,12 +2,12 @@
 import type { Executor } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
 import './tables.ts';
+import { personName } from '../directory/names.ts';
+export { namesOf, personName } from '../directory/names.ts';
 
 export type ChangeRow = NonNullable<Awaited<ReturnType<typeof changeById>>>;
 export type LogRow = Awaited<ReturnType<typeof logOf>>[number];
 
-export const personName = (p: { given_name: string; family_name: string; preferred_name: string | null }) =>
-  `${p.preferred_name ?? p.given_name} ${p.family_name}`;
 
 export function schoolById(db: Executor, trustId: string, schoolId: string) {
   return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
@@ -17,17 +17,6 @@ export function personById(db: Executor, trustId: string, personId: string) {
   return db.selectFrom('people').select(['id', 'school_id', 'status', 'kind']).where('trust_id', '=', trustId).where('id', '=', personId).executeTakeFirst();
 }
 
-export async function namesOf(db: Executor, trustId: string, ids: readonly (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((i): i is string => i !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('people')
-    .select(['id', 'given_name', 'family_name', 'preferred_name'])
-    .where('trust_id', '=', trustId)
-    .where('id', 'in', wanted)
-    .execute();
-  return new Map(rows.map((r) => [r.id, personName(r)]));
-}
 
 export function changeById(db: Executor, trustId: string, id: string) {
   return db.selectFrom('filter_change_requests').selectAll().where('trust_id', '=', trustId).where('id', '=', id).executeTakeFirst();

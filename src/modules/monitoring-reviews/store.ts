@@ -6,6 +6,7 @@ import type { Action, Figures, Period, ScheduleEntry } from './model.ts';
 import '../concerns/tables.ts';
 import '../filtering/tables.ts';
 import './tables.ts';
+export { namesOf } from '../directory/names.ts';
 
 export type ReviewRow = NonNullable<Awaited<ReturnType<typeof reviewById>>>;
 
@@ -22,17 +23,6 @@ export function allSchools(db: Executor) {
   return db.selectFrom('schools').select(['trust_id', 'id', 'name']).orderBy('trust_id').orderBy('id').execute();
 }
 
-export async function namesOf(db: Executor, trustId: string, ids: readonly (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((i): i is string => i !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('people')
-    .select(['id', 'given_name', 'family_name', 'preferred_name'])
-    .where('trust_id', '=', trustId)
-    .where('id', 'in', wanted)
-    .execute();
-  return new Map(rows.map((r) => [r.id, `${r.preferred_name ?? r.given_name} ${r.family_name}`]));
-}
 
 // ---- Schedule ---------------------------------------------------------------------------------
 
