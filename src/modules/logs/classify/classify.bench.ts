@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEvent } from '../event.ts';
 import { loadCategoryLists } from './lists.ts';
+import { fileURLToPath } from 'node:url';
 
-const dir = process.argv[2] ?? '/work/shared/data/categories';
+const dir = process.argv[2] ?? fileURLToPath(new URL('../../../../../shared/data/categories', import.meta.url));
 const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
 
 const t0 = performance.now();

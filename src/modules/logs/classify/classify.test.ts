@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { forgetLoadedTables, loadCategoryTable } from './table-cache.ts';
 import { hashString } from './table.ts';
 import { mapCategoryName, mapFilterCategory, moreSevere } from './mapping.ts';
 
-const REAL = '/work/shared/data/categories';
+// The trimmed real UT1 lists that sit beside the repository (../shared, as in CI).
+const REAL = fileURLToPath(new URL('../../../../../shared/data/categories', import.meta.url));
 
 function ev(host: string, extra: Partial<LogEvent> = {}): LogEvent {
   return { at: 0, source: 'squid', user: null, clientIp: null, device: null, host, url: null, action: 'allowed', filterCategory: null, reason: null, bytes: null, ...extra };
