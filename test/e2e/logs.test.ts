@@ -99,6 +99,18 @@ test('the network manager adds a mapped source, uploads a gzip log and reads its
   await axe(page, 'logs page after an upload');
   await screenshot(page, 'logs-desktop');
 
+  // The school's settings: keep raw lines 60 days, and a stricter burst rule.
+  const raw = page.getByRole('textbox', { name: 'Keep raw log lines (days)' });
+  await raw.fill('60');
+  await page.getByRole('textbox', { name: 'Burst: blocked requests' }).fill('10');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByRole('status').getByText('Saved.').waitFor();
+  await axe(page, 'logs settings saved');
+  await page.getByRole('heading', { name: 'Keeping logs and the burst rule' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'logs-settings-desktop');
+  const kept = await e.haven.db.selectFrom('settings').select(['key', 'value']).where('key', 'like', `school:${e.seed.oakfield.id}:logs.%`).orderBy('key').execute();
+  assert.deepEqual(Object.fromEntries(kept.map((k) => [k.key.split('logs.')[1], Number(k.value)])), { aggregate_days: 1095, burst_count: 10, burst_minutes: 5, raw_days: 60 });
+
   const run = await e.haven.db.selectFrom('log_ingest_runs').select(['origin', 'status', 'lines']).where('school_id', '=', e.seed.oakfield.id).executeTakeFirstOrThrow();
   assert.deepEqual({ ...run, lines: Number(run.lines) }, { origin: 'upload', status: 'done', lines: 51 });
 });

@@ -441,3 +441,36 @@ test('figures count by UK day: a summer day starts at 23:00 UTC the evening befo
   assert.equal(londonMidnight('2026-11-23').toISOString(), '2026-11-23T00:00:00.000Z');
   assert.equal(londonMidnight('2026-03-29').toISOString(), '2026-03-29T00:00:00.000Z', 'the clocks change at 01:00, after midnight');
 });
+
+test('log settings: defaults until set; only the IT provider or leads change them, within sensible ranges; the burst rule follows them', async () => {
+  const w = await world();
+  const url = `${api}/schools/${w.school.id}/log-settings`;
+  const read = await h.app.inject({ method: 'GET', url, headers: w.dslS.headers });
+  assert.equal(read.statusCode, 200);
+  assert.deepEqual(read.json(), { rawDays: 90, aggregateDays: 1095, burstCount: 20, burstMinutes: 5 });
+
+  const next = { rawDays: 30, aggregateDays: 730, burstCount: 3, burstMinutes: 1 };
+  assert.equal((await h.app.inject({ method: 'PUT', url, headers: w.dslS.headers, payload: next })).statusCode, 403, 'the DSL may look, not change');
+  assert.equal((await h.app.inject({ method: 'PUT', url, headers: w.teacherS.headers, payload: next })).statusCode, 403);
+  const other = await otherTrust();
+  assert.equal((await h.app.inject({ method: 'PUT', url, headers: other.s.headers, payload: next })).statusCode, 404);
+
+  const bad = await h.app.inject({ method: 'PUT', url, headers: w.nmS.headers, payload: { ...next, rawDays: 400, aggregateDays: 200 } });
+  assert.equal(bad.statusCode, 422);
+  assert.match(bad.json().detail, /hourly counts at least as long as the raw lines/);
+  const tooShort = await h.app.inject({ method: 'PUT', url, headers: w.nmS.headers, payload: { ...next, rawDays: 1 } });
+  assert.equal(tooShort.statusCode, 422);
+  assert.deepEqual(tooShort.json().problems, [{ field: 'rawDays', message: 'Days to keep raw log lines must be a whole number from 7 to 730.' }]);
+
+  const saved = await h.app.inject({ method: 'PUT', url, headers: w.nmS.headers, payload: next });
+  assert.equal(saved.statusCode, 200, saved.body);
+  assert.deepEqual((await h.app.inject({ method: 'GET', url, headers: w.nmS.headers })).json(), next);
+  const audits = await auditActions(w.trust.id, 'logs.settings');
+  assert.deepEqual((audits[0]?.detail as { after: unknown }).after, next);
+
+  // Bob's 3 blocked pages within a minute are a burst under this school's rule (not under the default 20 in 5).
+  const up = await upload(w, w.nmS.headers, [['format', 'squid'], ['file', { filename: 'access.log', content: smallLog() }]]);
+  assert.equal(up.statusCode, 201, up.body);
+  const bursts = await h.db.selectFrom('log_alerts').select(['rule', 'person_id']).where('trust_id', '=', w.trust.id).where('rule', '=', 'blocked_burst').execute();
+  assert.deepEqual(bursts.map((b) => b.person_id), [w.bob.id]);
+});

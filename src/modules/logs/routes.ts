@@ -7,6 +7,7 @@ import { actorOf, principalOf } from '../../platform/http/auth-hooks.ts';
 import { TIME_FORMATS, GENERIC_FIELDS } from './parsers/generic.ts';
 import { FORMAT_IDS } from './parsers/index.ts';
 import * as service from './service.ts';
+import { getLogSettings, saveLogSettings } from './settings.ts';
 
 /** A day's log of a big school can be a gigabyte or more; it is streamed, never held. */
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
@@ -71,6 +72,28 @@ export const logRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['logs'];
 
   app.get('/log-formats', { schema: { tags, summary: 'The log formats Haven reads' } }, async () => ({ formats: service.formats() }));
+
+  const whole = (what: string) => z.number({ error: `${what} must be a whole number.` }).int(`${what} must be a whole number.`);
+  app.get('/schools/:schoolId/log-settings', { schema: { tags, summary: 'How long logs are kept, and the burst rule', params: SchoolParams } }, async (req) =>
+    getLogSettings(haven, principalOf(req), req.params.schoolId),
+  );
+  app.put(
+    '/schools/:schoolId/log-settings',
+    {
+      schema: {
+        tags,
+        summary: 'Change how long logs are kept, and the burst rule',
+        params: SchoolParams,
+        body: z.object({
+          rawDays: whole('rawDays (days to keep raw log lines)'),
+          aggregateDays: whole('aggregateDays (days to keep hourly counts)'),
+          burstCount: whole('burstCount (blocked requests that make a burst)'),
+          burstMinutes: whole('burstMinutes (minutes of a burst)'),
+        }),
+      },
+    },
+    async (req) => saveLogSettings(haven, principalOf(req), actorOf(req), req.params.schoolId, req.body),
+  );
 
   app.get('/schools/:schoolId/log-sources', { schema: { tags, summary: "A school's log sources", params: SchoolParams } }, async (req) =>
     service.listSources(haven, principalOf(req), req.params.schoolId),

@@ -18,10 +18,9 @@ import { IngestFailed, type IngestSummary, ingest } from './ingest/ingest.ts';
 import { mappingProblems, type GenericMapping } from './parsers/generic.ts';
 import { FORMAT_IDS, type FormatId, type FormatOptions, FORMATS, formatById } from './parsers/index.ts';
 import { parseIso, parseLocalDmy } from './parsers/util.ts';
+import { readLogSettings } from './settings.ts';
 import * as store from './store.ts';
 
-export const RAW_DAYS_DEFAULT = 90;
-export const AGGREGATE_DAYS_DEFAULT = 1095;
 export const EVENTS_MAX_WINDOW_DAYS = 7;
 export const EVENTS_DEFAULT_LIMIT = 200;
 export const EVENTS_MAX_LIMIT = 1000;
@@ -555,8 +554,7 @@ export async function applyRetention(haven: Haven): Promise<{ schools: number; b
   const now = haven.clock.now().getTime();
   const totals = { schools: 0, blocks: 0, hourly: 0 };
   for (const s of await store.allSchools(haven.db)) {
-    const rawDays = (await store.numberSetting(haven.db, `school:${s.id}:logs.raw_days`)) ?? RAW_DAYS_DEFAULT;
-    const aggregateDays = (await store.numberSetting(haven.db, `school:${s.id}:logs.aggregate_days`)) ?? AGGREGATE_DAYS_DEFAULT;
+    const { rawDays, aggregateDays } = await readLogSettings(haven.db, s.id);
     await haven.db.transaction().execute(async (tx) => {
       const blocks = await store.deleteBlocksBefore(tx, s.trust_id, s.id, new Date(now - rawDays * DAY));
       const hourly = await store.deleteHourlyBefore(tx, s.trust_id, s.id, new Date(now - aggregateDays * DAY));

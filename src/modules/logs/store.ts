@@ -272,3 +272,11 @@ export async function deleteHourlyBefore(db: Executor, trustId: string, schoolId
   const r = await db.deleteFrom('log_hourly').where('trust_id', '=', trustId).where('school_id', '=', schoolId).where('hour', '<', before).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+export async function setSetting(db: Executor, key: string, value: number, now: Date): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value: JSON.stringify(value), updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: now }))
+    .execute();
+}

@@ -10,6 +10,7 @@ import { Aggregator } from '../aggregate/aggregate.ts';
 import { loadCategoryTable } from '../classify/table-cache.ts';
 import type { FormatId, FormatOptions } from '../parsers/index.ts';
 import { type RuleOptions, RuleEngine } from '../rules/rules.ts';
+import { ruleOptionsFor } from '../settings.ts';
 import * as store from '../store.ts';
 import { runPipeline } from './pipeline.ts';
 import type { ChunkResult } from './protocol.ts';
@@ -105,7 +106,8 @@ export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest):
   const totals: store.RunTotals = { bytes: 0, lines: 0, events: 0, skipped: 0, malformed: {} };
   const samples: { reason: string; line: string }[] = [];
   const alerts = { created: 0, folded: 0 };
-  const engine = new RuleEngine(req.rules ?? {});
+  // The school's burst rule unless the caller gives one.
+  const engine = new RuleEngine(req.rules ?? (await ruleOptionsFor(haven.db, req.schoolId)));
   const hourly = new Aggregator(req.schoolId);
   let blocks: store.Block[] = [];
   let sinceCheckpoint = 0;

@@ -8,6 +8,7 @@ import { Loading, Page } from '../../components/Page.tsx';
 import { TableWrap } from '../../components/TableWrap.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
 import { currentSchool, useSignedIn } from '../../session.ts';
+import { SettingsSection } from './SettingsSection.tsx';
 import { SourcesSection } from './SourcesSection.tsx';
 import { MANAGE_ROLES, type LogSummary, type Run, type SourceList } from './types.ts';
 import { UploadSection } from './UploadSection.tsx';
@@ -212,6 +213,7 @@ export function LogsPage() {
           <SourcesSection schoolId={school.id} sources={sources.data.sources} formats={sources.data.formats} canManage={canManage} />
           {runs.data && <RunsSection runs={runs.data.runs} formatLabel={(f) => sources.data.formats.find((x) => x.id === f)?.label ?? f} />}
           {runs.error && <ErrorAlert error={runs.error} />}
+          <SettingsSection schoolId={school.id} canManage={canManage} />
         </>
       )}
     </Page>
