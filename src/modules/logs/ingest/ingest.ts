@@ -62,6 +62,8 @@ export type IngestSummary = {
   alerts: { created: number; folded: number };
   seconds: number;
   linesPerSecond: number;
+  /** The process's peak resident memory so far (worker threads included), for sizing a server. */
+  peakRssMiB: number;
 };
 
 export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest): Promise<IngestSummary> {
@@ -220,5 +222,6 @@ export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest):
     alerts,
     seconds: Math.round(seconds * 1000) / 1000,
     linesPerSecond: Math.round(totals.lines / Math.max(seconds, 0.001)),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }

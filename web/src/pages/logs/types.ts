@@ -35,6 +35,7 @@ export type IngestSummary = {
   alerts: { created: number; folded: number };
   seconds: number;
   linesPerSecond: number;
+  peakRssMiB: number;
 };
 
 export type Run = {
