@@ -2,9 +2,8 @@
 import type { Executor } from '../../platform/db/index.ts';
 import type { AcceptanceFact, Candidate, Group, Method } from './model.ts';
 import './tables.ts';
+export { schoolById } from '../directory/names.ts';
 
-export const schoolById = (db: Executor, trustId: string, schoolId: string) =>
-  db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
 
 export const agreementsOf = (db: Executor, trustId: string, schoolId: string) =>
   db.selectFrom('agreements').selectAll().where('trust_id', '=', trustId).where('school_id', '=', schoolId).orderBy('created_at').orderBy('id').execute();

@@ -1,9 +1,10 @@
 // SQL of alerts. Every query is scoped by trust (and school where it lists); inserts are multi-row
 // and chunked below PostgreSQL's 65,535 parameter limit, because the log pipeline raises in batches.
-import { type Insertable, type Selectable, sql } from 'kysely';
+import { type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Executor } from '../../platform/db/index.ts';
 import type { LogAlertEventsTable, LogAlertHistoryTable, LogAlertsTable } from './tables.ts';
 import './tables.ts';
+export { schoolById } from '../directory/names.ts';
 
 export type AlertRow = Selectable<LogAlertsTable>;
 
@@ -11,9 +12,6 @@ async function insertChunked<T>(rows: readonly T[], size: number, insert: (chunk
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
 }
 
-export function schoolById(db: Executor, trustId: string, schoolId: string) {
-  return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
-}
 
 /** Serialises raising for one school, so two ingest runs never both create the same alert. */
 export async function lockSchool(tx: Executor, schoolId: string) {
@@ -179,4 +177,13 @@ export function alertsForPupil(db: Executor, trustId: string, schoolId: string, 
     .where('a.person_id', '=', pupilId)
     .orderBy('a.first_at')
     .execute();
+}
+
+/** Alerts a school raised in [from, to) by priority and status: the figures reviews report. */
+export async function countsInPeriod(db: Executor, trustId: string, schoolId: string, from: Date | RawBuilder<unknown>, to: Date | RawBuilder<unknown>) {
+  const res = await sql<{ priority: string; status: string; n: string }>`
+    SELECT priority, status, count(*) AS n FROM log_alerts
+    WHERE trust_id = ${trustId} AND school_id = ${schoolId} AND raised_at >= ${from} AND raised_at < ${to}
+    GROUP BY priority, status`.execute(db);
+  return res.rows.map((x) => ({ priority: x.priority, status: x.status, n: Number(x.n) }));
 }

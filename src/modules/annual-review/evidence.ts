@@ -7,6 +7,7 @@ import type { Executor } from '../../platform/db/index.ts';
 import '../filter-checks/tables.ts';
 import '../filtering/tables.ts';
 import { EVIDENCE_ROLES } from './model.ts';
+import { countsInPeriod } from '../alerts/store.ts';
 
 export type Counts = Record<string, number>;
 export type Evidence = {
@@ -15,18 +16,12 @@ export type Evidence = {
   roleHolders: { role: string; roleLabel: string; personId: string; name: string }[];
   changeLog: { requests: number; entries: number; bySteps: Counts };
   filterChecks: { checks: number; results: number; notBlocked: number; tasksRaised: number; tasksOpen: number; lastCheckedOn: string | null };
-  alerts: { available: boolean; total: number; byPriority: Counts; byStatus: Counts };
-  monitoringReviews: { available: boolean; total: number; signedOff: number; due: number; overdue: number };
+  alerts: { total: number; byPriority: Counts; byStatus: Counts };
+  monitoringReviews: { total: number; signedOff: number; due: number; overdue: number };
 };
 
 const n = (v: unknown) => Number(v ?? 0);
 const tally = (rows: { k: string; c: unknown }[]): Counts => Object.fromEntries(rows.map((r) => [r.k, n(r.c)]));
-
-/** Whether a table exists yet (tables of other modules may arrive in a later migration). */
-async function exists(db: Executor, table: string): Promise<boolean> {
-  const r = await sql<{ t: string | null }>`SELECT to_regclass(${`public.${table}`})::text AS t`.execute(db);
-  return Boolean(r.rows[0]?.t);
-}
 
 export async function computeEvidence(db: Executor, trustId: string, schoolId: string, start: string, end: string, now: Date): Promise<Evidence> {
   // The period is whole days, start to end inclusive.
@@ -64,31 +59,25 @@ export async function computeEvidence(db: Executor, trustId: string, schoolId: s
     SELECT count(*) AS raised, count(*) FILTER (WHERE fixed_at IS NULL) AS open FROM filter_check_tasks
     WHERE trust_id = ${trustId} AND school_id = ${schoolId} AND raised_at >= ${from} AND raised_at < ${to}`.execute(db);
 
-  const alerts: Evidence['alerts'] = { available: false, total: 0, byPriority: {}, byStatus: {} };
-  if (await exists(db, 'log_alerts')) {
-    const byPriority = await sql<{ k: string; c: string }>`
-      SELECT priority AS k, count(*) AS c FROM log_alerts
-      WHERE trust_id = ${trustId} AND school_id = ${schoolId} AND raised_at >= ${from} AND raised_at < ${to} GROUP BY priority`.execute(db);
-    const byStatus = await sql<{ k: string; c: string }>`
-      SELECT status AS k, count(*) AS c FROM log_alerts
-      WHERE trust_id = ${trustId} AND school_id = ${schoolId} AND raised_at >= ${from} AND raised_at < ${to} GROUP BY status`.execute(db);
-    alerts.available = true;
-    alerts.byPriority = { high: 0, medium: 0, low: 0, ...tally(byPriority.rows) };
-    alerts.byStatus = tally(byStatus.rows);
-    alerts.total = Object.values(alerts.byPriority).reduce((s, x) => s + x, 0);
+  const alertRows = await countsInPeriod(db, trustId, schoolId, from, to);
+  const add = (into: Counts, k: string, n: number) => {
+    into[k] = (into[k] ?? 0) + n;
+  };
+  const alerts: Evidence['alerts'] = { total: 0, byPriority: { high: 0, medium: 0, low: 0 }, byStatus: {} };
+  for (const a of alertRows) {
+    add(alerts.byPriority, a.priority, a.n);
+    add(alerts.byStatus, a.status, a.n);
+    alerts.total += a.n;
   }
 
-  const monitoringReviews: Evidence['monitoringReviews'] = { available: false, total: 0, signedOff: 0, due: 0, overdue: 0 };
-  if (await exists(db, 'monitoring_reviews')) {
-    const r = await sql<{ total: string; signed: string; due: string; overdue: string }>`
+  const reviews = await sql<{ total: string; signed: string; due: string; overdue: string }>`
       SELECT count(*) AS total, count(*) FILTER (WHERE status = 'signed_off') AS signed,
              count(*) FILTER (WHERE status = 'due') AS due,
              count(*) FILTER (WHERE status = 'due' AND due_at + make_interval(days => overdue_after_days) < ${now}) AS overdue
       FROM monitoring_reviews
       WHERE trust_id = ${trustId} AND school_id = ${schoolId} AND period_end >= ${start}::date AND period_start <= ${end}::date`.execute(db);
-    const row = r.rows[0];
-    Object.assign(monitoringReviews, { available: true, total: n(row?.total), signedOff: n(row?.signed), due: n(row?.due), overdue: n(row?.overdue) });
-  }
+  const row = reviews.rows[0];
+  const monitoringReviews: Evidence['monitoringReviews'] = { total: n(row?.total), signedOff: n(row?.signed), due: n(row?.due), overdue: n(row?.overdue) };
 
   const c = checks.rows[0];
   return {

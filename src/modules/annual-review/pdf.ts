@@ -93,14 +93,10 @@ export async function annualReviewPdf(schoolName: string, r: PrintableReview): P
   line('Categories tested / not blocked', `${e.filterChecks.results} / ${e.filterChecks.notBlocked}`);
   line('Tasks for the IT provider raised / still open', `${e.filterChecks.tasksRaised} / ${e.filterChecks.tasksOpen}`);
   para('Monitoring alerts', 'Helvetica-Bold');
-  if (e.alerts.available) {
-    line('Alerts by priority', `high ${e.alerts.byPriority.high ?? 0}, medium ${e.alerts.byPriority.medium ?? 0}, low ${e.alerts.byPriority.low ?? 0} (total ${e.alerts.total})`);
-    line('Alerts by outcome', Object.entries(e.alerts.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none');
-  } else para('Alerts are not recorded in Haven yet.', 'Helvetica-Oblique');
+  line('Alerts by priority', `high ${e.alerts.byPriority.high ?? 0}, medium ${e.alerts.byPriority.medium ?? 0}, low ${e.alerts.byPriority.low ?? 0} (total ${e.alerts.total})`);
+  line('Alerts by outcome', Object.entries(e.alerts.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none');
   para('Monitoring reviews', 'Helvetica-Bold');
-  if (e.monitoringReviews.available) {
-    line('Reviews in the period', `${e.monitoringReviews.total} (signed off ${e.monitoringReviews.signedOff}, due ${e.monitoringReviews.due}, overdue ${e.monitoringReviews.overdue})`);
-  } else para('Scheduled monitoring reviews are not recorded in Haven yet.', 'Helvetica-Oblique');
+  line('Reviews in the period', `${e.monitoringReviews.total} (signed off ${e.monitoringReviews.signedOff}, due ${e.monitoringReviews.due}, overdue ${e.monitoringReviews.overdue})`);
 
   heading('Findings and actions');
   if (r.items.length === 0) para('No findings recorded.', 'Helvetica-Oblique');

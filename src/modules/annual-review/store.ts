@@ -3,13 +3,10 @@ import type { Executor } from '../../platform/db/index.ts';
 import type { Evidence } from './evidence.ts';
 import type { ReviewContent } from './model.ts';
 import './tables.ts';
-export { namesOf } from '../directory/names.ts';
+export { schoolById, namesOf } from '../directory/names.ts';
 
 export type ReviewRow = NonNullable<Awaited<ReturnType<typeof reviewById>>>;
 
-export function schoolById(db: Executor, trustId: string, schoolId: string) {
-  return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
-}
 
 export function reviewById(db: Executor, trustId: string, id: string) {
   return db.selectFrom('annual_reviews').selectAll().where('trust_id', '=', trustId).where('id', '=', id).executeTakeFirst();

@@ -7,7 +7,7 @@ import { newId } from '../../platform/ids.ts';
 import type { Routing } from './model.ts';
 import './tables.ts';
 
-export { personName } from '../directory/names.ts';
+export { schoolById, personName } from '../directory/names.ts';
 
 /**
  * The school's next case reference (PREFIX-0001…), as SQL for writeTogether: the counter row's lock is
@@ -23,9 +23,6 @@ export function nextReference(trustId: string, schoolId: string, prefix: string)
 export const deleteDraftSql = (trustId: string, draftId: string, accountId: string) =>
   sql`DELETE FROM concern_drafts WHERE trust_id = ${trustId} AND id = ${draftId} AND account_id = ${accountId}`;
 
-export function schoolById(db: Executor, trustId: string, schoolId: string) {
-  return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
-}
 
 export function personById(db: Executor, trustId: string, personId: string) {
   return db.selectFrom('people').selectAll().where('trust_id', '=', trustId).where('id', '=', personId).executeTakeFirst();

@@ -1,4 +1,5 @@
-// How a person's name is shown (preferred name first), and names for a set of ids in one query.
+// How a person's name is shown (preferred name first), names for a set of ids in one query, and a
+// school's name (which also says the school is in the trust: every module checks that first).
 import type { Executor } from '../../platform/db/index.ts';
 
 export const personName = (p: { given_name: string; family_name: string; preferred_name: string | null }) =>
@@ -15,4 +16,9 @@ export async function namesOf(db: Executor, trustId: string, ids: readonly (stri
     .where('id', 'in', wanted)
     .execute();
   return new Map(rows.map((r) => [r.id, personName(r)]));
+}
+
+/** A school of the trust, by id (undefined for another trust's school). */
+export function schoolById(db: Executor, trustId: string, schoolId: string) {
+  return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
 }

@@ -1,15 +1,12 @@
 // SQL of filter checks. Every query is scoped by trust (and school where it lists).
 import type { Executor } from '../../platform/db/index.ts';
 import './tables.ts';
-export { namesOf } from '../directory/names.ts';
+export { schoolById, namesOf } from '../directory/names.ts';
 
 export type CheckRow = NonNullable<Awaited<ReturnType<typeof checkById>>>;
 export type ResultRow = Awaited<ReturnType<typeof resultsOf>>[number];
 export type TaskRow = NonNullable<Awaited<ReturnType<typeof taskById>>>;
 
-export function schoolById(db: Executor, trustId: string, schoolId: string) {
-  return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
-}
 
 export function personInTrust(db: Executor, trustId: string, personId: string) {
   return db.selectFrom('people').select(['id', 'status', 'kind']).where('trust_id', '=', trustId).where('id', '=', personId).executeTakeFirst();

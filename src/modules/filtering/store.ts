@@ -3,15 +3,12 @@ import type { Executor } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
 import './tables.ts';
 import { personName } from '../directory/names.ts';
-export { namesOf, personName } from '../directory/names.ts';
+export { schoolById, namesOf, personName } from '../directory/names.ts';
 
 export type ChangeRow = NonNullable<Awaited<ReturnType<typeof changeById>>>;
 export type LogRow = Awaited<ReturnType<typeof logOf>>[number];
 
 
-export function schoolById(db: Executor, trustId: string, schoolId: string) {
-  return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
-}
 
 export function personById(db: Executor, trustId: string, personId: string) {
   return db.selectFrom('people').select(['id', 'school_id', 'status', 'kind']).where('trust_id', '=', trustId).where('id', '=', personId).executeTakeFirst();

@@ -5,10 +5,8 @@ import type { Executor } from '../../platform/db/index.ts';
 import type { AggregateRow } from './aggregate/aggregate.ts';
 import type { AttributionDirectory, DirectoryPerson } from './attribute/attribute.ts';
 import './tables.ts';
+export { schoolById } from '../directory/names.ts';
 
-export function schoolById(db: Executor, trustId: string, schoolId: string) {
-  return db.selectFrom('schools').select(['id', 'name', 'trust_id']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
-}
 
 /** The group a person's lines count under: staff, or the pupil's year group. */
 export function groupOf(kind: string, yearGroup: string | null): string {

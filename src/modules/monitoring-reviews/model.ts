@@ -115,8 +115,8 @@ export function periodsToCreate(cadence: Cadence, now: Date, lastEnd: string | n
 // ---- Reviews ----------------------------------------------------------------------------------
 
 export type Figures = {
-  alerts: { available: boolean; total: number; byPriority: Record<string, number>; byStatus: Record<string, number> };
-  blocked: { available: boolean; total: number; byCategory: { category: string; events: number }[] };
+  alerts: { total: number; byPriority: Record<string, number>; byStatus: Record<string, number> };
+  blocked: { total: number; byCategory: { category: string; events: number }[] };
   changeRequests: { total: number; byState: Record<string, number> };
   concerns: { total: number; byType: Record<string, number> };
 };
@@ -158,21 +158,21 @@ export const ALERT_STATUSES = ['open', 'acknowledged', 'dismissed', 'concern'] a
 
 /** Turns the period's counts into the figures a reviewer reads (every known bucket shown, zeros included). */
 export function buildFigures(c: {
-  alerts: { available: boolean; rows: { priority: string; status: string; n: number }[] };
-  blocked: { available: boolean; rows: { category: string; events: number }[] };
+  alerts: { priority: string; status: string; n: number }[];
+  blocked: { category: string; events: number }[];
   changes: { state: string; n: number }[];
   concerns: { type: string; n: number }[];
 }): Figures {
   const byPriority: Record<string, number> = Object.fromEntries(ALERT_PRIORITIES.map((p) => [p, 0]));
   const byStatus: Record<string, number> = Object.fromEntries(ALERT_STATUSES.map((s) => [s, 0]));
-  for (const r of c.alerts.rows) {
+  for (const r of c.alerts) {
     byPriority[r.priority] = (byPriority[r.priority] ?? 0) + r.n;
     byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
   }
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return {
-    alerts: { available: c.alerts.available, total: sum(c.alerts.rows.map((r) => r.n)), byPriority, byStatus },
-    blocked: { available: c.blocked.available, total: sum(c.blocked.rows.map((r) => r.events)), byCategory: c.blocked.rows },
+    alerts: { total: sum(c.alerts.map((r) => r.n)), byPriority, byStatus },
+    blocked: { total: sum(c.blocked.map((r) => r.events)), byCategory: c.blocked },
     changeRequests: { total: sum(c.changes.map((r) => r.n)), byState: Object.fromEntries(c.changes.map((r) => [r.state, r.n])) },
     concerns: {
       total: sum(c.concerns.map((r) => r.n)),

@@ -6,13 +6,11 @@ import type { Action, Figures, Period, ScheduleEntry } from './model.ts';
 import '../concerns/tables.ts';
 import '../filtering/tables.ts';
 import './tables.ts';
-export { namesOf } from '../directory/names.ts';
+import { countsInPeriod } from '../alerts/store.ts';
+export { schoolById, namesOf } from '../directory/names.ts';
 
 export type ReviewRow = NonNullable<Awaited<ReturnType<typeof reviewById>>>;
 
-export function schoolById(db: Executor, trustId: string, schoolId: string) {
-  return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
-}
 
 export function schoolsOfTrust(db: Executor, trustId: string) {
   return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).orderBy('name').execute();
@@ -179,29 +177,16 @@ export function roleHolderEmails(db: Executor, trustId: string, schoolId: string
 
 type Range = { trustId: string; schoolId: string; from: Date; to: Date };
 
-async function tableExists(db: Executor, name: string): Promise<boolean> {
-  const r = await sql<{ t: string | null }>`SELECT to_regclass(${name})::text AS t`.execute(db);
-  return r.rows[0]?.t != null;
-}
+/** Alerts raised in the period by priority and by outcome. */
+export const alertCounts = (db: Executor, r: Range) => countsInPeriod(db, r.trustId, r.schoolId, r.from, r.to);
 
-/** Alerts raised in the period by priority and by outcome; zeros while the logs module is not installed. */
-export async function alertCounts(db: Executor, r: Range) {
-  if (!(await tableExists(db, 'log_alerts'))) return { available: false, rows: [] as { priority: string; status: string; n: number }[] };
-  const res = await sql<{ priority: string; status: string; n: string }>`
-    SELECT priority, status, count(*) AS n FROM log_alerts
-    WHERE trust_id = ${r.trustId} AND school_id = ${r.schoolId} AND raised_at >= ${r.from} AND raised_at < ${r.to}
-    GROUP BY priority, status`.execute(db);
-  return { available: true, rows: res.rows.map((x) => ({ priority: x.priority, status: x.status, n: Number(x.n) })) };
-}
-
-/** Blocked attempts in the period by category; zeros while the logs module is not installed. */
+/** Blocked attempts in the period by category. */
 export async function blockedCounts(db: Executor, r: Range) {
-  if (!(await tableExists(db, 'log_hourly'))) return { available: false, rows: [] as { category: string; events: number }[] };
   const res = await sql<{ category: string; events: string }>`
     SELECT category, sum(events) AS events FROM log_hourly
     WHERE trust_id = ${r.trustId} AND school_id = ${r.schoolId} AND action = 'blocked' AND hour >= ${r.from} AND hour < ${r.to}
     GROUP BY category ORDER BY sum(events) DESC, category`.execute(db);
-  return { available: true, rows: res.rows.map((x) => ({ category: x.category, events: Number(x.events) })) };
+  return res.rows.map((x) => ({ category: x.category, events: Number(x.events) }));
 }
 
 export async function changeRequestCounts(db: Executor, r: Range) {

@@ -40,7 +40,7 @@ function EvidenceFor({ standard, e }: { standard: string; e: Evidence }) {
   }
   if (standard === 'review') {
     lines.push(`Filtering change requests in the period: ${e.changeLog.requests} (${e.changeLog.entries} entries in the change-control log)`);
-    lines.push(e.monitoringReviews.available ? `Scheduled monitoring reviews: ${e.monitoringReviews.total}, signed off ${e.monitoringReviews.signedOff}, overdue ${e.monitoringReviews.overdue}` : 'Scheduled monitoring reviews are not recorded in Haven yet.');
+    lines.push(`Scheduled monitoring reviews: ${e.monitoringReviews.total}, signed off ${e.monitoringReviews.signedOff}, overdue ${e.monitoringReviews.overdue}`);
   }
   if (standard === 'filtering') {
     lines.push(`Filter checks: ${e.filterChecks.checks}${e.filterChecks.lastCheckedOn ? `, last on ${formatDate(e.filterChecks.lastCheckedOn)}` : ''}`);
@@ -49,12 +49,8 @@ function EvidenceFor({ standard, e }: { standard: string; e: Evidence }) {
     lines.push(`Change requests: ${e.changeLog.requests}`);
   }
   if (standard === 'monitoring') {
-    lines.push(
-      e.alerts.available
-        ? `Alerts: ${e.alerts.total} (high ${e.alerts.byPriority.high ?? 0}, medium ${e.alerts.byPriority.medium ?? 0}, low ${e.alerts.byPriority.low ?? 0})`
-        : 'Monitoring alerts are not recorded in Haven yet.',
-    );
-    if (e.monitoringReviews.available) lines.push(`Scheduled monitoring reviews: ${e.monitoringReviews.total}, overdue ${e.monitoringReviews.overdue}`);
+    lines.push(`Alerts: ${e.alerts.total} (high ${e.alerts.byPriority.high ?? 0}, medium ${e.alerts.byPriority.medium ?? 0}, low ${e.alerts.byPriority.low ?? 0})`);
+    lines.push(`Scheduled monitoring reviews: ${e.monitoringReviews.total}, overdue ${e.monitoringReviews.overdue}`);
   }
   return (
     <Card withBorder padding="xs" bg="gray.0">

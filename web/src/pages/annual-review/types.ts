@@ -31,8 +31,8 @@ export type Evidence = {
   roleHolders: { role: string; roleLabel: string; personId: string; name: string }[];
   changeLog: { requests: number; entries: number; bySteps: Counts };
   filterChecks: { checks: number; results: number; notBlocked: number; tasksRaised: number; tasksOpen: number; lastCheckedOn: string | null };
-  alerts: { available: boolean; total: number; byPriority: Counts; byStatus: Counts };
-  monitoringReviews: { available: boolean; total: number; signedOff: number; due: number; overdue: number };
+  alerts: { total: number; byPriority: Counts; byStatus: Counts };
+  monitoringReviews: { total: number; signedOff: number; due: number; overdue: number };
 };
 export type Item = { finding: string; action: string; ownerPersonId: string | null; dueOn: string | null; ownerName?: string | null };
 export type Review = {

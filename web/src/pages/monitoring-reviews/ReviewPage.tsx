@@ -63,7 +63,6 @@ const labelled = (counts: Record<string, number>, labels: Record<string, string>
 
 function FiguresView({ r }: { r: Review }) {
   const f = r.figures;
-  const notConnected = 'The filtering and monitoring logs are not connected yet.';
   return (
     <Stack gap="sm" component="section" aria-labelledby="figures-heading">
       <Title order={2} fz={20} id="figures-heading">
@@ -73,13 +72,13 @@ function FiguresView({ r }: { r: Review }) {
         {r.status === 'signed_off' ? `Frozen when signed off, ${formatDateTime(r.figuresAt)}.` : `Counted ${formatDateTime(r.figuresAt)}; counted again each time the review is opened until it is signed off.`}
       </Text>
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-        <Counts title="Alerts by priority" total={f.alerts.total} rows={f.alerts.available ? labelled(f.alerts.byPriority, PRIORITY_LABELS) : []} {...(f.alerts.available ? {} : { note: notConnected })} />
-        <Counts title="Alerts by outcome" total={f.alerts.total} rows={f.alerts.available ? labelled(f.alerts.byStatus, ALERT_STATUS_LABELS) : []} {...(f.alerts.available ? {} : { note: notConnected })} />
+        <Counts title="Alerts by priority" total={f.alerts.total} rows={labelled(f.alerts.byPriority, PRIORITY_LABELS)} />
+        <Counts title="Alerts by outcome" total={f.alerts.total} rows={labelled(f.alerts.byStatus, ALERT_STATUS_LABELS)} />
         <Counts
           title="Blocked attempts by category"
           total={f.blocked.total}
           rows={f.blocked.byCategory.map((c) => [c.category, c.events])}
-          {...(f.blocked.available ? (f.blocked.byCategory.length === 0 ? { note: 'None blocked in this period.' } : {}) : { note: notConnected })}
+          {...(f.blocked.byCategory.length === 0 ? { note: 'None blocked in this period.' } : {})}
         />
         <Counts title="Filtering change requests" total={f.changeRequests.total} rows={labelled(f.changeRequests.byState, CHANGE_STATE_LABELS)} {...(f.changeRequests.total === 0 ? { note: 'None requested in this period.' } : {})} />
         <Counts title="Filtering-related concerns" total={f.concerns.total} rows={labelled(f.concerns.byType, CONCERN_TYPE_LABELS)} />

@@ -22,8 +22,8 @@ export type ReviewSummary = {
 };
 
 export type Figures = {
-  alerts: { available: boolean; total: number; byPriority: Record<string, number>; byStatus: Record<string, number> };
-  blocked: { available: boolean; total: number; byCategory: { category: string; events: number }[] };
+  alerts: { total: number; byPriority: Record<string, number>; byStatus: Record<string, number> };
+  blocked: { total: number; byCategory: { category: string; events: number }[] };
   changeRequests: { total: number; byState: Record<string, number> };
   concerns: { total: number; byType: Record<string, number> };
 };
