@@ -31,9 +31,9 @@ export function settingsProblems(s: LogSettings): FieldProblem[] {
 }
 
 export async function readLogSettings(db: Executor, schoolId: string): Promise<LogSettings> {
-  const out = { ...LOG_SETTING_DEFAULTS };
-  for (const k of Object.keys(KEYS) as (keyof LogSettings)[]) out[k] = (await store.numberSetting(db, keyOf(schoolId, k))) ?? LOG_SETTING_DEFAULTS[k];
-  return out;
+  const names = Object.keys(KEYS) as (keyof LogSettings)[];
+  const stored = await store.numberSettings(db, names.map((k) => keyOf(schoolId, k)));
+  return Object.fromEntries(names.map((k) => [k, stored.get(keyOf(schoolId, k)) ?? LOG_SETTING_DEFAULTS[k]])) as LogSettings;
 }
 
 /** The burst rule for a school's runs. */

@@ -249,11 +249,16 @@ export function allSchools(db: Executor) {
   return db.selectFrom('schools').select(['trust_id', 'id']).orderBy('trust_id').orderBy('id').execute();
 }
 
-export async function numberSetting(db: Executor, key: string): Promise<number | null> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-  const v = row?.value;
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
-  return Number.isInteger(n) && n > 0 ? n : null;
+/** Whole-number settings by key, in one query; a missing or unusable value is left out. */
+export async function numberSettings(db: Executor, keys: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', [...keys]).execute();
+  const out = new Map<string, number>();
+  for (const r of rows) {
+    const v = r.value;
+    const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+    if (Number.isInteger(n) && n > 0) out.set(r.key, n);
+  }
+  return out;
 }
 
 /** Deletes raw blocks that ended before `before` (a block without events goes by its run's start). */
