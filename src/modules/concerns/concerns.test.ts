@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { buildSchool, buildTrust } from '../../platform/testing/factories.ts';
 import { type TestHaven, testHaven } from '../../platform/testing/harness.ts';
-import { call, form, go, member, report, type World, world } from './testing.ts';
+import { baseReport, call, form, go, member, report, type World, world } from './testing.ts';
 
 let h: TestHaven;
 let w: World;
@@ -320,4 +320,40 @@ test('queue: urgent first, then oldest; closed cases leave it; incident log rows
   assert.deepEqual(matrix.pupil.inappropriate_website, ['refer_class_teacher', 'refer_technical', 'warning']);
   const rows = await h.db.selectFrom('sanctions_matrix').select('type').where('school_id', '=', t.school.id).execute();
   assert.equal(rows.length, 24);
+});
+
+test('reports made at the same moment are written together: numbered without gaps or repeats, each with its own rows; one that fails takes no number', async () => {
+  const numberOf = (ref: string) => Number(ref.split('-').pop());
+  const before = await report(h, w.teacher, w.school.id);
+  // A report the database refuses, in the middle of a burst: the others must not fail with it.
+  await sql`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.what_happened = 'poison' THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$;
+    CREATE TRIGGER concerns_poison BEFORE INSERT ON concerns FOR EACH ROW EXECUTE FUNCTION refuse_poison();`.execute(h.db);
+  try {
+    const burst = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        i === 7
+          ? call(h, w.teacher, 'POST', `/schools/${w.school.id}/concerns`, baseReport({ whatHappened: 'poison' }))
+          : call(h, w.teacher, 'POST', `/schools/${w.school.id}/concerns`, baseReport({ whatHappened: `burst ${i}` })),
+      ),
+    );
+    assert.equal(burst[7]?.statusCode, 500);
+    const made = burst.filter((_, i) => i !== 7).map((r) => r.json() as { id: string; reference: string });
+    assert.ok(burst.every((r, i) => i === 7 || r.statusCode === 201));
+    const numbers = made.map((m) => numberOf(m.reference)).sort((a, b) => a - b);
+    const first = numberOf(before.reference) + 1;
+    assert.deepEqual(numbers, Array.from({ length: 23 }, (_, i) => first + i), 'consecutive, no gap for the refused one, no repeat');
+    for (const m of made) {
+      const row = await h.db.selectFrom('concerns').select(['reference', 'what_happened']).where('id', '=', m.id).executeTakeFirstOrThrow();
+      assert.equal(row.reference, m.reference);
+      const timeline = await h.db.selectFrom('concern_timeline').select('text').where('concern_id', '=', m.id).execute();
+      assert.deepEqual(timeline.map((t) => t.text), [`Reported (${m.reference})`]);
+      const audit = await h.db.selectFrom('audit_events').select('detail').where('record_id', '=', m.id).where('action', '=', 'concern.create').executeTakeFirstOrThrow();
+      assert.equal((audit.detail as { reference: string }).reference, m.reference);
+      const mails = await h.db.selectFrom('mail_outbox').select('subject').where('text_body', 'like', `%/concerns/${m.id}%`).execute();
+      assert.ok(mails.length > 0 && mails.every((x) => x.subject.includes(m.reference)), `mails of ${m.reference}`);
+    }
+  } finally {
+    await sql`DROP TRIGGER concerns_poison ON concerns; DROP FUNCTION refuse_poison();`.execute(h.db);
+  }
 });

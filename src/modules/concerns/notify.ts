@@ -23,9 +23,14 @@ import * as store from './store.ts';
 export const namesInMailKey = (schoolId: string) => `school:${schoolId}:concerns.names_in_mail`;
 const reminderDaysKey = (schoolId: string) => `school:${schoolId}:concerns.reminder_days`;
 
+type Holders = Awaited<ReturnType<typeof store.roleHolders>>;
+
 /** Addresses of the holders of some roles who may respond to the case (never a subject). */
 export async function recipients(haven: Haven, audience: CaseAudience, roles: readonly Role[]): Promise<string[]> {
-  const holders = await store.roleHolders(haven.db, audience.trustId, audience.schoolId, roles);
+  return respondersAmong(await store.roleHolders(haven.db, audience.trustId, audience.schoolId, roles), audience);
+}
+
+function respondersAmong(holders: Holders, audience: CaseAudience): string[] {
   const out = new Set<string>();
   for (const h of holders) {
     const grants = (h.grants ?? []).map((x) => ({ role: x.role as Role, schoolId: x.school_id }));
@@ -50,10 +55,24 @@ export type NewConcernMail = {
   pupilNames: string[];
 };
 
-/** The new-concern mails for a case (one per recipient), to be written with the case itself. */
-export async function newConcernMails(haven: Haven, m: NewConcernMail): Promise<OutgoingMail[]> {
-  const [to, namesSetting] = await Promise.all([recipients(haven, m.audience, notifiedRoles(m.routing)), store.setting(haven.db, namesInMailKey(m.schoolId))]);
-  const names = namesSetting === true;
+/**
+ * The new-concern mails for some cases of one school (one per recipient per case), to be written with
+ * the cases themselves. The role holders and the school's names setting are read once for them all.
+ */
+export async function newConcernMails(haven: Haven, trustId: string, schoolId: string, cases: readonly NewConcernMail[]): Promise<OutgoingMail[][]> {
+  const roleSets = [...new Set(cases.map((m) => notifiedRoles(m.routing).join(',')))];
+  const [holders, namesSetting] = await Promise.all([
+    Promise.all(roleSets.map((roles) => store.roleHolders(haven.db, trustId, schoolId, roles.split(',')))),
+    store.setting(haven.db, namesInMailKey(schoolId)),
+  ]);
+  const holdersOf = new Map(roleSets.map((roles, i) => [roles, holders[i] as Holders]));
+  return cases.map((m) => {
+    const to = respondersAmong(holdersOf.get(notifiedRoles(m.routing).join(',')) ?? [], m.audience);
+    return newConcernMail(haven, m, to, namesSetting === true);
+  });
+}
+
+function newConcernMail(haven: Haven, m: NewConcernMail, to: readonly string[], names: boolean): OutgoingMail[] {
   const lines = [
     `A new online safety concern was reported at ${m.schoolName}.`,
     '',

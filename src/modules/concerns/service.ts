@@ -3,7 +3,9 @@
 // same transaction; status/owner/type/urgency changes write their own timeline entries.
 import { londonDate, londonDateTime, londonTime } from '../../platform/time.ts';
 import { audit, auditEventRow } from '../../platform/audit/service.ts';
-import { PLACEHOLDER, withValue, writeTogether } from '../../platform/db/write-together.ts';
+import { PLACEHOLDER, type Unit, withValue, writeTogether } from '../../platform/db/write-together.ts';
+import { KeyedBatcher } from '../../platform/batcher.ts';
+import type { OutboxRow } from '../../platform/mail/mailer.ts';
 import { can, type Principal } from '../../platform/auth/policy.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import type { ActorRef, Haven } from '../../platform/context.ts';
@@ -39,6 +41,7 @@ import {
   STATUS_LABELS,
   type Status,
   type Subject,
+  formatReference,
   schoolPrefix,
   TYPE_LABELS,
   TYPES,
@@ -47,7 +50,7 @@ import {
 } from './model.ts';
 import type { IncidentLogRow } from './exports/types.ts';
 import { alertChronology } from '../alerts/chronology.ts';
-import { newConcernMails } from './notify.ts';
+import { type NewConcernMail, newConcernMails } from './notify.ts';
 import * as store from './store.ts';
 
 type Row = NonNullable<Awaited<ReturnType<typeof store.concernById>>>;
@@ -225,24 +228,7 @@ export async function reportConcern(haven: Haven, p: Principal, actor: ActorRef,
   const pupils = people.filter((x) => x.kind === 'pupil').map((x) => x.id);
   const id = newId();
   const repeated = await computeRepeated(haven.db, p.trustId, id, input.type, input.occurredAt, pupils);
-  // The case, its people, its first timeline entry, its audit event and its mails are written by one
-  // statement: one round trip, all or nothing. The reference comes from the school's counter inside it.
-  const reference = PLACEHOLDER;
-  const mails = haven.mail.rows(
-    await newConcernMails(haven, {
-      trustId: p.trustId,
-      schoolId,
-      schoolName: school.name,
-      concernId: id,
-      reference,
-      type: input.type,
-      urgent: input.urgent,
-      toldDslInPerson: input.toldDslInPerson,
-      routing,
-      audience: { trustId: p.trustId, schoolId, reporterPersonId: reporterId, staffSubjectIds: staffSubjects, aboutHeadteacher: aboutHead, sharedWith: [] },
-      pupilNames: people.filter((x) => x.kind === 'pupil').map(store.personName),
-    }),
-  );
+  const reference = PLACEHOLDER; // the school's counter makes the number inside the write
   const concern = {
     trust_id: p.trustId,
     id,
@@ -271,20 +257,74 @@ export async function reportConcern(haven: Haven, p: Principal, actor: ActorRef,
     }
     return { trust_id: p.trustId, concern_id: id, id: newId(), person_id: null, kind: 'unknown', unknown: true, description: i.description };
   });
-  const made = await writeTogether(
-    haven.db,
-    store.nextReference(p.trustId, schoolId, schoolPrefix(school.name)),
-    [
+  const { reference: made, outbox } = await reportWriter(haven).submit(`${p.trustId}/${schoolId}`, {
+    trustId: p.trustId,
+    schoolId,
+    prefix: schoolPrefix(school.name),
+    rows: [
       { table: 'concerns', rows: [concern] },
       { table: 'concern_people', rows: involvedRows },
       { table: 'concern_timeline', rows: [store.timelineRow({ trustId: p.trustId, concernId: id, at: now, byPersonId: reporterId, byLabel: actor.label, kind: 'status', text: `Reported (${reference})`, data: { status: 'new', urgent: input.urgent } })] },
       { table: 'audit_events', rows: [auditEventRow(haven, actor, { trustId: p.trustId, schoolId, action: 'concern.create', recordType: 'concern', recordId: id, detail: { reference, type: input.type, urgent: input.urgent, routing } })] },
-      { table: 'mail_outbox', rows: mails },
     ],
-    input.draftId ? [store.deleteDraftSql(p.trustId, input.draftId, p.accountId)] : [],
-  );
-  await haven.mail.deliver(mails.map((m) => ({ ...m, subject: withValue(m.subject, made), text_body: withValue(m.text_body, made) })));
+    mail: {
+      trustId: p.trustId,
+      schoolId,
+      schoolName: school.name,
+      concernId: id,
+      reference,
+      type: input.type,
+      urgent: input.urgent,
+      toldDslInPerson: input.toldDslInPerson,
+      routing,
+      audience: { trustId: p.trustId, schoolId, reporterPersonId: reporterId, staffSubjectIds: staffSubjects, aboutHeadteacher: aboutHead, sharedWith: [] },
+      pupilNames: people.filter((x) => x.kind === 'pupil').map(store.personName),
+    },
+    draft: input.draftId ? { trustId: p.trustId, draftId: input.draftId, accountId: p.accountId } : null,
+  });
+  await haven.mail.deliver(outbox.map((m) => ({ ...m, subject: withValue(m.subject, made), text_body: withValue(m.text_body, made) })));
   return { id, reference: made };
+}
+
+/** One report ready to write: its rows (the reference still a placeholder), its mail and its draft. */
+type ReportWrite = {
+  trustId: string;
+  schoolId: string;
+  prefix: string;
+  rows: Unit;
+  mail: NewConcernMail;
+  draft: { trustId: string; draftId: string; accountId: string } | null;
+};
+type Written = { reference: string; outbox: OutboxRow[] };
+
+// Reports to one school are written by group commit: the reports waiting take their numbers from the
+// school's gap-free counter together, and their cases, people, first timeline entries, audit events
+// and new-concern mails are one statement, in one transaction with the counter (all or nothing). Two
+// batches may be under way: one reads recipients and builds rows while the other holds the counter.
+const writers = new WeakMap<Haven, KeyedBatcher<ReportWrite, Written>>();
+function reportWriter(haven: Haven) {
+  let writer = writers.get(haven);
+  if (!writer) writers.set(haven, (writer = new KeyedBatcher((items) => writeReports(haven, items), { inFlight: 2 })));
+  return writer;
+}
+
+async function writeReports(haven: Haven, items: readonly ReportWrite[]): Promise<Written[]> {
+  const { trustId, schoolId, prefix } = items[0] as ReportWrite;
+  const mails = await newConcernMails(haven, trustId, schoolId, items.map((i) => i.mail));
+  const outbox = mails.map((m) => haven.mail.rows(m));
+  const drafts = items.flatMap((i) => (i.draft ? [i.draft] : []));
+  const references = await haven.db.transaction().execute(async (tx) => {
+    const first = await store.takeNumbers(tx, trustId, schoolId, items.length);
+    const made = items.map((_, k) => formatReference(prefix, first + k));
+    await writeTogether(
+      tx,
+      items.map((item, k) => [...item.rows, { table: 'mail_outbox', rows: outbox[k] ?? [] }]),
+      made,
+      drafts.length > 0 ? [store.deleteDraftsSql(drafts)] : [],
+    );
+    return made;
+  });
+  return references.map((reference, k) => ({ reference, outbox: outbox[k] ?? [] }));
 }
 
 export async function myConcerns(haven: Haven, p: Principal, schoolId: string) {

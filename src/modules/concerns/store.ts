@@ -10,18 +10,22 @@ import './tables.ts';
 export { schoolById, personName } from '../directory/names.ts';
 
 /**
- * The school's next case reference (PREFIX-0001…), as SQL for writeTogether: the counter row's lock is
- * held only for that one statement, and numbers have no gaps because the counter commits with the case.
+ * Takes the school's next n case numbers and returns the first. The counter row stays locked until the
+ * transaction ends, so numbers have no gaps: they commit with the cases or not at all.
  */
-export function nextReference(trustId: string, schoolId: string, prefix: string) {
-  return sql`
-    INSERT INTO concern_counters (trust_id, school_id, last_number) VALUES (${trustId}, ${schoolId}, 1)
-    ON CONFLICT (trust_id, school_id) DO UPDATE SET last_number = concern_counters.last_number + 1
-    RETURNING ${prefix}::text || '-' || lpad(last_number::text, greatest(4, length(last_number::text)), '0') AS value`;
+export async function takeNumbers(tx: Executor, trustId: string, schoolId: string, n: number): Promise<number> {
+  const row = await sql<{ last_number: number }>`
+    INSERT INTO concern_counters (trust_id, school_id, last_number) VALUES (${trustId}, ${schoolId}, ${n}::int)
+    ON CONFLICT (trust_id, school_id) DO UPDATE SET last_number = concern_counters.last_number + EXCLUDED.last_number
+    RETURNING last_number`.execute(tx);
+  return Number(row.rows[0]?.last_number) - n + 1;
 }
 
-export const deleteDraftSql = (trustId: string, draftId: string, accountId: string) =>
-  sql`DELETE FROM concern_drafts WHERE trust_id = ${trustId} AND id = ${draftId} AND account_id = ${accountId}`;
+/** Deletes the drafts that reports replace (each only by its own author). */
+export function deleteDraftsSql(drafts: readonly { trustId: string; draftId: string; accountId: string }[]) {
+  return sql`DELETE FROM concern_drafts d USING jsonb_to_recordset(${JSON.stringify(drafts)}::jsonb) AS x("trustId" uuid, "draftId" uuid, "accountId" uuid)
+    WHERE d.trust_id = x."trustId" AND d.id = x."draftId" AND d.account_id = x."accountId"`;
+}
 
 
 export function personById(db: Executor, trustId: string, personId: string) {

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { SYSTEM_ACTOR } from '../context.ts';
 import { buildTrust } from '../testing/factories.ts';
 import { type TestHaven, testHaven } from '../testing/harness.ts';
-import { canonicalJson } from './model.ts';
+import { type AuditFields, auditBody, canonicalJson } from './model.ts';
 import { audit, verifyChains } from './service.ts';
 
 let h: TestHaven;
@@ -15,6 +15,31 @@ after(() => h.close());
 
 test('canonical JSON ignores key order at every depth', () => {
   assert.equal(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } }), '{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}');
+});
+
+test('the hashed text of an event is the canonical JSON of its fields (so chains written before stay valid)', () => {
+  const base: AuditFields = {
+    trustId: '01a2094b-fcf7-73c7-8a08-d23b5fde34c8',
+    seq: 42,
+    id: '01a2094c-00bb-77b9-b7d0-66989a800972',
+    at: new Date('2026-11-23T16:45:05.636Z'),
+    actorAccountId: null,
+    actorLabel: 'Ms "Quote" \\ Teacher',
+    action: 'concern.create',
+    recordType: 'concern',
+    recordId: '01a2094c-00bb-77b9-b7d0-66989a800973',
+    schoolId: null,
+    ip: '127.0.0.1',
+    userAgent: 'Mozilla/5.0 (X11; Linux) ünïcödé',
+    detail: { urgent: true, reference: 'ABP-0001', nested: { b: [2, { z: 1, a: 0 }], a: null } },
+  };
+  const snake = (e: AuditFields) => ({
+    trust_id: e.trustId, seq: e.seq, id: e.id, at: e.at.toISOString(), actor_account_id: e.actorAccountId, actor_label: e.actorLabel, action: e.action,
+    record_type: e.recordType, record_id: e.recordId, school_id: e.schoolId, ip: e.ip, user_agent: e.userAgent, detail: e.detail,
+  });
+  for (const e of [base, { ...base, detail: undefined }, { ...base, detail: [] }, { ...base, actorAccountId: 'x', schoolId: 'y', ip: null }]) {
+    assert.equal(auditBody(e), canonicalJson(snake(e)));
+  }
 });
 
 test('the chain verifies, and altering, deleting or reordering is detected at the first broken link', async () => {

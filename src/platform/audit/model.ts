@@ -29,23 +29,33 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** The hashed text of an event: canonicalJson of its fields, written in sorted key order directly (the chainer hashes every event). */
+export function auditBody(e: AuditFields): string {
+  const fields: [string, unknown][] = [
+    ['action', e.action],
+    ['actor_account_id', e.actorAccountId],
+    ['actor_label', e.actorLabel],
+    ['at', e.at.toISOString()],
+    ['detail', e.detail],
+    ['id', e.id],
+    ['ip', e.ip],
+    ['record_id', e.recordId],
+    ['record_type', e.recordType],
+    ['school_id', e.schoolId],
+    ['seq', e.seq],
+    ['trust_id', e.trustId],
+    ['user_agent', e.userAgent],
+  ];
+  let out = '';
+  for (const [key, value] of fields) {
+    if (value === undefined) continue;
+    out += `${out ? ',' : '{'}"${key}":${canonicalJson(value)}`;
+  }
+  return `${out || '{'}}`;
+}
+
 export function auditHash(prevHash: string, e: AuditFields): string {
-  const body = canonicalJson({
-    trust_id: e.trustId,
-    seq: e.seq,
-    id: e.id,
-    at: e.at.toISOString(),
-    actor_account_id: e.actorAccountId,
-    actor_label: e.actorLabel,
-    action: e.action,
-    record_type: e.recordType,
-    record_id: e.recordId,
-    school_id: e.schoolId,
-    ip: e.ip,
-    user_agent: e.userAgent,
-    detail: e.detail,
-  });
-  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+  return createHash('sha256').update(prevHash).update('\n').update(auditBody(e)).digest('hex');
 }
 
 /** An event as linked into its trust's chain: `pos` counts 1, 2, 3… within the trust. */

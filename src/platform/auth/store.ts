@@ -1,5 +1,6 @@
 // SQL for accounts, sessions and API tokens.
 import { type RawBuilder, sql } from 'kysely';
+import { loaderPer } from '../db/tick-loader.ts';
 import type { Executor } from '../db/index.ts';
 import type { Account } from '../db/schema.ts';
 import type { Grant } from './policy.ts';
@@ -40,26 +41,34 @@ export async function membershipsOf(db: Executor, accountId: string): Promise<Me
   return toMemberships((await sql<MembershipRow>`${membershipsSql(accountId)} ORDER BY t.name`.execute(db)).rows);
 }
 
-/** A session with its account and the account's memberships: one round trip, on every request. */
-export async function sessionWithMemberships(db: Executor, idHash: string) {
-  const rows = await sql<{
-    account_id: string;
-    csrf_token: string;
-    mfa_passed: boolean;
-    trust_id: string | null;
-    school_id: string | null;
-    created_at: Date;
-    last_seen_at: Date;
-    display_name: string;
-    email: string;
-    disabled_at: Date | null;
-    must_change_password: boolean;
-    memberships: MembershipRow[];
-  }>`
-    SELECT s.account_id, s.csrf_token, s.mfa_passed, s.trust_id, s.school_id, s.created_at, s.last_seen_at,
+type SessionRow = {
+  id_hash: string;
+  account_id: string;
+  csrf_token: string;
+  mfa_passed: boolean;
+  trust_id: string | null;
+  school_id: string | null;
+  created_at: Date;
+  last_seen_at: Date;
+  display_name: string;
+  email: string;
+  disabled_at: Date | null;
+  must_change_password: boolean;
+  memberships: MembershipRow[];
+};
+
+// Every request looks its session up: the lookups of requests that arrive together share one query.
+const sessions = loaderPer(async (db: Executor, idHashes: string[]) => {
+  const rows = await sql<SessionRow>`
+    SELECT s.id_hash, s.account_id, s.csrf_token, s.mfa_passed, s.trust_id, s.school_id, s.created_at, s.last_seen_at,
            a.display_name, a.email, a.disabled_at, a.must_change_password,
            (SELECT coalesce(json_agg(m ORDER BY m.name), '[]') FROM (${membershipsSql(sql.ref('s.account_id'))}) m) AS memberships
       FROM sessions s JOIN accounts a ON a.id = s.account_id
-     WHERE s.id_hash = ${idHash}`.execute(db);
-  return rows.rows[0];
+     WHERE s.id_hash = ANY(${idHashes}::text[])`.execute(db);
+  return new Map(rows.rows.map((r) => [r.id_hash, r]));
+});
+
+/** A session with its account and the account's memberships: one round trip, on every request. */
+export function sessionWithMemberships(db: Executor, idHash: string): Promise<SessionRow | undefined> {
+  return sessions(db).get(idHash);
 }

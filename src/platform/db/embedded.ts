@@ -162,7 +162,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
       '-l',
       logFile,
       '-o',
-      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${sockets ?? ''} -c unix_socket_permissions=0700 -c max_connections=200 -c fsync=on -c synchronous_commit=on`,
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${sockets ?? ''} -c unix_socket_permissions=0700 -c max_connections=200 -c fsync=on -c synchronous_commit=on ${process.env.HAVEN_PG_OPTIONS ?? ''}`,
     ],
     ids,
     true,

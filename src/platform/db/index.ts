@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { FileMigrationProvider, Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { PreparingClient } from './prepared-client.ts';
 import type { Database } from './schema.ts';
 
 // Dates come back as Date; `date` columns stay plain ISO strings (no timezone games); int8 as string.
@@ -17,7 +18,7 @@ export type Tx = Transaction<Database>;
 export type Executor = Kysely<Database>;
 
 export function createDb(url: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'haven' });
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'haven', Client: PreparingClient });
   pool.on('error', () => {
     // An idle client lost its server (restart, network): the pool replaces it on next use.
   });

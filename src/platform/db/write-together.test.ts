@@ -9,48 +9,70 @@ let h: TestHaven;
 before(async () => {
   h = await testHaven();
   await sql`
-    CREATE TABLE wt_counter (k text PRIMARY KEY, n int NOT NULL);
     CREATE TABLE wt_parent (id uuid PRIMARY KEY, ref text NOT NULL UNIQUE, at timestamptz NOT NULL, tags text[] NOT NULL, data jsonb NOT NULL);
     CREATE TABLE wt_child (id uuid PRIMARY KEY, parent_id uuid NOT NULL REFERENCES wt_parent(id), note text NOT NULL CHECK (note <> 'bad'));
   `.execute(h.db);
 });
 after(() => h.close());
 
-const counter = () => sql`INSERT INTO wt_counter VALUES ('x', 1) ON CONFLICT (k) DO UPDATE SET n = wt_counter.n + 1 RETURNING 'R-' || n AS value`;
+const parentRow = (id = newId(), ref: string = PLACEHOLDER) => ({ id, ref, at: new Date(), tags: [], data: {} });
+const count = async (ids: string[]) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM wt_parent WHERE id = ANY(${ids}::uuid[])`.execute(h.db)).rows[0]?.n;
 
-test('rows of several tables are written by one statement, with the statement-made value in place of the placeholder', async () => {
+test('rows of several tables are written by one statement, keeping their types, with each unit’s value in place of the placeholder', async () => {
   const parent = newId();
   const at = new Date('2026-10-01T09:30:00Z');
-  const value = await writeTogether(h.db, counter(), [
-    { table: 'wt_parent', rows: [{ id: parent, ref: PLACEHOLDER, at, tags: ['a', 'b'], data: { ref: PLACEHOLDER, n: 2 } }] },
-    { table: 'wt_child', rows: [{ id: newId(), parent_id: parent, note: `child of ${PLACEHOLDER}` }] },
-  ]);
-  assert.equal(value, 'R-1');
+  await writeTogether(
+    h.db,
+    [
+      [
+        { table: 'wt_parent', rows: [{ id: parent, ref: PLACEHOLDER, at, tags: ['a', 'b'], data: { ref: PLACEHOLDER, n: 2, quote: 'say "hi"' } }] },
+        { table: 'wt_child', rows: [{ id: newId(), parent_id: parent, note: `child of ${PLACEHOLDER}` }] },
+      ],
+    ],
+    ['R-1 "odd"'],
+  );
   const row = await sql<{ ref: string; at: Date; tags: string[]; data: unknown }>`SELECT ref, at, tags, data FROM wt_parent WHERE id = ${parent}`.execute(h.db);
-  assert.deepEqual(row.rows[0], { ref: 'R-1', at, tags: ['a', 'b'], data: { ref: 'R-1', n: 2 } });
+  assert.deepEqual(row.rows[0], { ref: 'R-1 "odd"', at, tags: ['a', 'b'], data: { ref: 'R-1 "odd"', n: 2, quote: 'say "hi"' } });
   const child = await sql<{ note: string }>`SELECT note FROM wt_child WHERE parent_id = ${parent}`.execute(h.db);
-  assert.equal(child.rows[0]?.note, 'child of R-1');
-  assert.equal(withValue(`Case ${PLACEHOLDER} opened`, value), 'Case R-1 opened');
+  assert.equal(child.rows[0]?.note, 'child of R-1 "odd"');
+  assert.equal(withValue(`Case ${PLACEHOLDER} opened`, 'R-1'), 'Case R-1 opened');
 });
 
-test('all or nothing: a row that breaks a constraint leaves no row and does not move the counter', async () => {
-  const parent = newId();
-  await assert.rejects(
-    writeTogether(h.db, counter(), [
-      { table: 'wt_parent', rows: [{ id: parent, ref: PLACEHOLDER, at: new Date(), tags: [], data: {} }] },
-      { table: 'wt_child', rows: [{ id: newId(), parent_id: parent, note: 'bad' }] },
-    ]),
+test('several units in one statement each get their own value in every one of their rows', async () => {
+  const [a, b, c] = [newId(), newId(), newId()];
+  await writeTogether(
+    h.db,
+    [
+      [{ table: 'wt_parent', rows: [parentRow(a)] }, { table: 'wt_child', rows: [{ id: newId(), parent_id: a, note: `of ${PLACEHOLDER}` }] }],
+      [{ table: 'wt_parent', rows: [parentRow(b)] }],
+      [{ table: 'wt_parent', rows: [parentRow(c)] }, { table: 'wt_child', rows: [{ id: newId(), parent_id: c, note: `of ${PLACEHOLDER}` }, { id: newId(), parent_id: c, note: `also ${PLACEHOLDER}` }] }],
+    ],
+    ['R-3', 'R-4', 'R-5'],
   );
-  const rows = await sql<{ n: number }>`SELECT (SELECT count(*)::int FROM wt_parent WHERE id = ${parent}) AS n`.execute(h.db);
-  assert.equal(rows.rows[0]?.n, 0);
-  const next = await writeTogether(h.db, counter(), [{ table: 'wt_parent', rows: [{ id: newId(), ref: PLACEHOLDER, at: new Date(), tags: [], data: {} }] }]);
-  assert.equal(next, 'R-2', 'the failed write did not use up a number');
+  const rows = await sql<{ id: string; ref: string; notes: string[] | null }>`
+    SELECT p.id, p.ref, (SELECT array_agg(note ORDER BY note) FROM wt_child WHERE parent_id = p.id) AS notes FROM wt_parent p WHERE p.id IN (${a}, ${b}, ${c})`.execute(h.db);
+  const by = new Map(rows.rows.map((r) => [r.id, r]));
+  assert.deepEqual([by.get(a)?.ref, by.get(a)?.notes], ['R-3', ['of R-3']]);
+  assert.deepEqual([by.get(b)?.ref, by.get(b)?.notes], ['R-4', null]);
+  assert.deepEqual([by.get(c)?.ref, by.get(c)?.notes], ['R-5', ['also R-5', 'of R-5']]);
+});
+
+test('all or nothing: one bad row in one unit leaves no row of any unit', async () => {
+  const [good, bad] = [newId(), newId()];
+  await assert.rejects(
+    writeTogether(
+      h.db,
+      [[{ table: 'wt_parent', rows: [parentRow(good)] }], [{ table: 'wt_parent', rows: [parentRow(bad)] }, { table: 'wt_child', rows: [{ id: newId(), parent_id: bad, note: 'bad' }] }]],
+      ['R-6', 'R-7'],
+    ),
+  );
+  assert.equal(await count([good, bad]), 0);
+  await assert.rejects(writeTogether(h.db, [[{ table: 'wt_child', rows: [{ id: newId(), parent_id: newId(), note: 'orphan' }] }]]), /foreign key/);
 });
 
 test('a deletion rides in the same statement', async () => {
   const id = newId();
   await sql`INSERT INTO wt_parent VALUES (${id}, 'old', now(), '{}', '{}')`.execute(h.db);
-  await writeTogether(h.db, counter(), [{ table: 'wt_parent', rows: [{ id: newId(), ref: PLACEHOLDER, at: new Date(), tags: [], data: {} }] }], [sql`DELETE FROM wt_parent WHERE id = ${id}`]);
-  const left = await sql<{ n: number }>`SELECT count(*)::int AS n FROM wt_parent WHERE id = ${id}`.execute(h.db);
-  assert.equal(left.rows[0]?.n, 0);
+  await writeTogether(h.db, [[{ table: 'wt_parent', rows: [parentRow(newId(), 'R-8')] }]], [], [sql`DELETE FROM wt_parent WHERE id = ${id}`]);
+  assert.equal(await count([id]), 0);
 });

@@ -1,41 +1,49 @@
-// Several rows in several tables written by ONE statement (one round trip, one implicit transaction),
-// for hot paths where a transaction's BEGIN / INSERT… / COMMIT round trips cost more than the work.
-// A value that only the statement itself knows (a counter's next number) is written into the rows as
-// a placeholder and substituted inside the statement: each table's rows travel as one JSON parameter,
-// `replace()`d and turned back into rows of that table's own type by jsonb_populate_recordset, so every
+// Several rows in several tables written by ONE statement (one round trip, all or nothing), for hot
+// paths where an INSERT per table costs more round trips than work. Each table's rows travel as one
+// JSON parameter turned back into rows of that table's own type by jsonb_populate_recordset, so every
 // column keeps its real type, constraint, trigger and foreign key (checked at the end of the statement).
+//
+// Rows may be written before a value only the database can give is known (a case reference from a
+// counter): they carry PLACEHOLDER, and the caller substitutes each unit's value once it has it.
 import { randomBytes } from 'node:crypto';
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from './index.ts';
 
-/** Stands for the statement-made value inside row values; random per process so no input can forge it. */
+/** Stands for a value not yet known inside row values; random per process so no input can forge it. */
 export const PLACEHOLDER = `\u27e6${randomBytes(9).toString('base64url')}\u27e7`;
 
-export type RowsFor = { table: string; rows: readonly Record<string, unknown>[] };
+export type Row = Record<string, unknown>;
+/** The rows one unit (one report) writes, table by table, in the order the tables are written. */
+export type Unit = { table: string; rows: readonly Row[] }[];
 
 /**
- * Runs `WITH made AS (<source> AS value), t1 AS (INSERT …), … SELECT value FROM made` and returns the
- * value; `also` adds further data-modifying statements (a DELETE) to the same statement. `source` must be a data-modifying or plain query returning exactly one row with a text column
- * `value`; the value is substituted for PLACEHOLDER in every row. Tables are written in the order given.
+ * Writes every unit's rows in one statement. `values[k]`, when given, replaces PLACEHOLDER in every
+ * row of unit k (strings and JSON alike). `also` adds further data-modifying statements (a DELETE).
  */
-export async function writeTogether(db: Executor, source: RawBuilder<unknown>, tables: readonly RowsFor[], also: readonly RawBuilder<unknown>[] = []): Promise<string> {
-  const parts = tables
-    .filter((t) => t.rows.length > 0)
-    .map((t, i) => {
-      const columns = Object.keys(t.rows[0] as Record<string, unknown>);
-      const list = sql.join(columns.map((c) => sql.ref(c)));
-      const json = JSON.stringify(t.rows);
-      return sql`, ${sql.raw(`w${i}`)} AS (
-        INSERT INTO ${sql.table(t.table)} (${list})
-        SELECT ${list} FROM made, jsonb_populate_recordset(NULL::${sql.table(t.table)}, replace(${json}::text, ${PLACEHOLDER}::text, made.value)::jsonb))`;
-    });
-  // Further data-modifying statements (a DELETE of what the write replaces) ride in the same statement.
-  const extra = also.map((stmt, i) => sql`, ${sql.raw(`x${i}`)} AS (${stmt})`);
-  const result = await sql<{ value: string }>`WITH made AS (${source}) ${sql.join([...parts, ...extra], sql``)} SELECT value FROM made`.execute(db);
-  const row = result.rows[0];
-  if (!row) throw new Error('writeTogether: the source query returned no row');
-  return row.value;
+export async function writeTogether(db: Executor, units: readonly Unit[], values: readonly string[] = [], also: readonly RawBuilder<unknown>[] = []): Promise<void> {
+  const tables = new Map<string, { columns: string[]; json: string[] }>();
+  units.forEach((unit, k) => {
+    const value = values[k];
+    for (const t of unit) {
+      const first = t.rows[0];
+      if (!first) continue;
+      let entry = tables.get(t.table);
+      if (!entry) tables.set(t.table, (entry = { columns: Object.keys(first), json: [] }));
+      const json = JSON.stringify(t.rows).slice(1, -1);
+      entry.json.push(value === undefined ? json : json.split(PLACEHOLDER).join(JSON.stringify(value).slice(1, -1)));
+    }
+  });
+  const parts = [...tables].map(([table, t], i) => {
+    const columns = sql.join(t.columns.map((c) => sql.ref(c)));
+    return sql`${sql.raw(`w${i}`)} AS (
+        INSERT INTO ${sql.table(table)} (${columns})
+        SELECT ${columns} FROM jsonb_populate_recordset(NULL::${sql.table(table)}, ${`[${t.json.join(',')}]`}::jsonb))`;
+  });
+  const extra = also.map((stmt, i) => sql`${sql.raw(`x${i}`)} AS (${stmt})`);
+  const ctes = [...parts, ...extra];
+  if (ctes.length === 0) return;
+  await sql`WITH ${sql.join(ctes, sql`, `)} SELECT 1`.execute(db);
 }
 
-/** Puts the statement-made value into a JS copy of a row (for what is sent after the write). */
+/** Puts a value into a JS copy of a row's text (for what is sent after the write). */
 export const withValue = (text: string, value: string) => text.split(PLACEHOLDER).join(value);
