@@ -1,5 +1,9 @@
 // The `haven` command line. Each command lives with the capability it belongs to and is loaded
 // only when asked for, so `haven audit verify` does not start a web server.
+import fs from 'node:fs';
+import module from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 
 export type CommandContext = { args: string[] };
@@ -108,7 +112,24 @@ export function options<T extends ParseArgsOptionsConfig>(args: string[], spec: 
 
 export class UsageError extends Error {}
 
+/**
+ * Node's on-disk cache of stripped TypeScript and compiled code: a command starts in about half the
+ * time, and needs no TypeScript stripper (~17 MB a thread) once its modules are cached. It lives in the
+ * user's own cache folder (mode 700), never in a shared temp folder where another account could plant
+ * code. Set in the environment too, which is where worker threads look for it.
+ */
+function enableCompileCache(): void {
+  const dir = process.env.NODE_COMPILE_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'haven', 'compile');
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    return; // no cache folder (read-only home): start without the cache
+  }
+  if (module.enableCompileCache(dir).status !== module.constants.compileCacheStatus.FAILED) process.env.NODE_COMPILE_CACHE = dir;
+}
+
 if (import.meta.main) {
+  enableCompileCache();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -25,21 +25,10 @@ export type ImportRun = {
   mapping?: Record<string, string | null> | undefined;
 };
 
-export type RunResult = { lines: string[]; code: number };
+export { findSchool } from './find-school.ts';
+import { findSchool } from './find-school.ts';
 
-export async function findSchool(haven: Haven, school: string) {
-  const uuidLike = /^[0-9a-f-]{36}$/i.test(school);
-  const rows = await haven.db
-    .selectFrom('schools')
-    .select(['trust_id', 'id', 'name', 'urn'])
-    .where((eb) => eb.or([...(uuidLike ? [eb('id', '=', school)] : []), eb('urn', '=', school), eb('name', '=', school)]))
-    .execute();
-  if (rows.length === 0) throw new UsageError(`No school has the id, URN or name "${school}". Check the spelling, or use the school's URN.`);
-  if (rows.length > 1) {
-    throw new UsageError(`More than one school matches "${school}": ${rows.map((r) => `${r.name} (${r.id})`).join(', ')}. Use the id.`);
-  }
-  return rows[0] as (typeof rows)[number];
-}
+export type RunResult = { lines: string[]; code: number };
 
 function describe(preview: service.ImportPreview): string[] {
   const s = preview.summary;

@@ -3,12 +3,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
+import type { Worker } from 'node:worker_threads';
 import { options, UsageError } from '../../cli.ts';
-import { withHaven } from '../../platform/cli-haven.ts';
-import { SYSTEM_ACTOR } from '../../platform/context.ts';
-import { findSchool } from '../directory/cli.ts';
+import { loadConfig } from '../../platform/config.ts';
+import { type Haven, SYSTEM_ACTOR } from '../../platform/context.ts';
+import { findSchool } from '../directory/find-school.ts';
+import { loadCategoryTable } from './classify/table-cache.ts';
 import { readFileReusing } from './ingest/file-source.ts';
-import { type IngestSummary, ingest } from './ingest/ingest.ts';
+import type { IngestSummary } from './ingest/ingest.ts';
+import { startIngestWorkers, workerCount } from './ingest/pipeline.ts';
 import { FORMAT_IDS, type FormatId, type FormatOptions, formatById, type GenericMapping } from './parsers/index.ts';
 
 const USAGE =
@@ -98,29 +101,45 @@ export async function ingestCommand(args: string[]): Promise<number> {
     if (format.id === 'generic') throw new UsageError(`--mapping: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  return withHaven(async (haven) => {
-    const school = await findSchool(haven, values.school as string);
-    const runs: IngestSummary[] = [];
-    for (const file of positionals) {
-      const { source, size } = openLog(file);
-      const name = file === '-' ? 'standard input' : path.basename(file);
-      const progress = progressBar(name, size);
-      const summary = await ingest(haven, SYSTEM_ACTOR, {
-        trustId: school.trust_id,
-        schoolId: school.id,
-        format: format.id as FormatId,
-        options: opts,
-        name,
-        origin: 'cli',
-        source,
-        categoryDirs: values.categories?.map((d) => path.resolve(d)),
-        workers,
-        onProgress: progress,
-      });
-      if (progress) process.stderr.write('\n');
-      runs.push(summary);
-    }
-    process.stdout.write(`${JSON.stringify(runs.length === 1 ? runs[0] : { runs }, null, 2)}\n`);
-    return 0;
-  });
+  // The category lists load first (from the cache in the data folder, or built on a thread of their own),
+  // overlapping the rest of start-up; the run picks the table up. The workers start once connected: by
+  // then they can load their code without slowing that build.
+  const config = loadConfig(process.env);
+  const categoryDirs = values.categories?.map((d) => path.resolve(d)) ?? config.categoryLists;
+  loadCategoryTable(categoryDirs, path.join(config.dataDir, 'cache')).catch(() => {});
+  let started: Worker[] | undefined;
+  try {
+    const [{ withHaven }, { ingest }] = await Promise.all([import('../../platform/cli-haven.ts'), import('./ingest/ingest.ts')]);
+    return await withHaven(async (haven) => {
+      started = startIngestWorkers(workerCount(format.id as FormatId, workers));
+      const school = await findSchool(haven, values.school as string);
+      const runs: IngestSummary[] = [];
+      for (const file of positionals) {
+        const { source, size } = openLog(file);
+        const name = file === '-' ? 'standard input' : path.basename(file);
+        const progress = progressBar(name, size);
+        const summary = await ingest(haven, SYSTEM_ACTOR, {
+          trustId: school.trust_id,
+          schoolId: school.id,
+          format: format.id as FormatId,
+          options: opts,
+          name,
+          origin: 'cli',
+          source,
+          categoryDirs,
+          workers,
+          started,
+          onProgress: progress,
+        });
+        started = undefined; // the run ended them; a next file starts its own
+        if (progress) process.stderr.write('\n');
+        runs.push(summary);
+      }
+      process.stdout.write(`${JSON.stringify(runs.length === 1 ? runs[0] : { runs }, null, 2)}\n`);
+      return 0;
+    }, config);
+  } finally {
+    // Not handed to a run (no such school, an unreadable file): end them, or they keep the process alive.
+    await Promise.all((started ?? []).map((w) => w.terminate()));
+  }
 }

@@ -7,12 +7,13 @@ import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import { createGunzip, zstdDecompressSync } from 'node:zlib';
 import { audit } from '../../platform/audit/service.ts';
-import { can, type Action, type Principal } from '../../platform/auth/policy.ts';
+import type { Principal } from '../../platform/auth/policy.ts';
 import { type ActorRef, type Haven, SYSTEM_ACTOR } from '../../platform/context.ts';
-import { AppError, badRequest, conflict, forbidden, notFound, unprocessable, type FieldProblem } from '../../platform/errors.ts';
+import { AppError, badRequest, conflict, notFound, unprocessable, type FieldProblem } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { londonDate, londonTime } from '../../platform/time.ts';
 import { categoryLabel } from '../alerts/model.ts';
+import { schoolFor } from './access.ts';
 import type { LogEvent } from './event.ts';
 import { IngestFailed, type IngestSummary, ingest } from './ingest/ingest.ts';
 import { mappingProblems, type GenericMapping } from './parsers/generic.ts';
@@ -20,6 +21,8 @@ import { FORMAT_IDS, type FormatId, type FormatOptions, FORMATS, formatById } fr
 import { parseIso, parseLocalDmy } from './parsers/util.ts';
 import { readLogSettings } from './settings.ts';
 import * as store from './store.ts';
+
+export { schoolFor };
 
 export const EVENTS_MAX_WINDOW_DAYS = 7;
 export const EVENTS_DEFAULT_LIMIT = 200;
@@ -29,28 +32,6 @@ export const EVENTS_MAX_BLOCKS = 400;
 export const SUMMARY_MAX_DAYS = 400;
 const DAY = 86_400_000;
 
-// ------------------------------------------------------------------------------------------------
-// Permission
-// ------------------------------------------------------------------------------------------------
-
-const WHO: Record<'logs.view' | 'logs.manage', string> = {
-  'logs.view': 'Filtering logs are for the headteacher, DSLs, the online safety lead, the network manager and trust leads.',
-  'logs.manage': 'Log sources, uploads and address leases are for the network manager, the online safety lead, the headteacher and trust admins.',
-};
-
-/** The school, when the caller may do the action there: 404 outside their schools, 403 inside without the role. */
-export async function schoolFor(haven: Haven, p: Principal, schoolId: string, action: 'logs.view' | 'logs.manage') {
-  const school = await store.schoolById(haven.db, p.trustId, schoolId);
-  if (!school) throw notFound('That school');
-  if (!can(p, action as Action, { trustId: p.trustId, schoolId })) {
-    const inSchool = p.grants.some((g) => g.schoolId === null || g.schoolId === schoolId);
-    if (inSchool && !(p.tokenSchoolId && p.tokenSchoolId !== schoolId)) {
-      throw forbidden(p.scopes ? `This API token lacks the scope for that (${action === 'logs.manage' ? 'logs:write' : 'admin'}).` : WHO[action]);
-    }
-    throw notFound('That school');
-  }
-  return school;
-}
 
 // ------------------------------------------------------------------------------------------------
 // Formats and sources

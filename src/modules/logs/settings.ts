@@ -5,8 +5,8 @@ import type { Principal } from '../../platform/auth/policy.ts';
 import type { ActorRef, Haven } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import { type FieldProblem, unprocessable } from '../../platform/errors.ts';
+import { schoolFor } from './access.ts';
 import { DEFAULT_RULE_OPTIONS, type RuleOptions } from './rules/rules.ts';
-import { schoolFor } from './service.ts';
 import * as store from './store.ts';
 
 export type LogSettings = { rawDays: number; aggregateDays: number; burstCount: number; burstMinutes: number };

@@ -2,24 +2,31 @@
 // of CPU at the start of every ingest). Keyed by every list file's path, size and mtime; best effort:
 // a missing, stale or unreadable cache just means building the table again.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { buildCategoryTable, type CategoryTable } from './lists.ts';
+import { startWorker } from '../ingest/worker-source.ts';
+import type { CategoryTable } from './lists.ts';
 
 /** Bump when the table's layout or hashing changes. */
 const VERSION = 1;
 const FILES = ['usage', 'domains', 'urls'] as const;
 
-/** What the table is built from: each dir's folders and their files' sizes and times. */
-export async function listsFingerprint(dirs: readonly string[]): Promise<string> {
+/**
+ * What the table is built from: each dir's folders and their files' sizes and times. Synchronous (a few
+ * hundred stats, milliseconds) so that a build can start on its thread at once, not after the caller's
+ * other start-up work lets the event loop run.
+ */
+export function listsFingerprint(dirs: readonly string[]): string {
   const h = createHash('sha256').update(`v${VERSION}\n`);
   for (const dir of dirs) {
     h.update(`dir ${dir}\n`);
-    const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    const entries = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     for (const name of entries.sort()) {
       for (const f of FILES) {
-        const s = await stat(join(dir, name, f)).catch(() => null);
+        const s = statSync(join(dir, name, f), { throwIfNoEntry: false });
         h.update(`${name}/${f} ${s ? `${s.size} ${s.mtimeMs}` : '-'}\n`);
       }
     }
@@ -81,11 +88,11 @@ const loaded = new Map<string, { fingerprint: string; table: Promise<CategoryTab
  * The table for `dirs`: this process's copy while the lists are unchanged, else from `cacheDir`, else
  * built (and cached). Start it early (before other set-up work) to overlap the load with that work.
  */
-export async function loadCategoryTable(dirs: readonly string[], cacheDir?: string | null): Promise<CategoryTable> {
+export function loadCategoryTable(dirs: readonly string[], cacheDir?: string | null): Promise<CategoryTable> {
   const key = JSON.stringify([dirs, cacheDir ?? null]);
   let fingerprint: string | null = null;
   try {
-    fingerprint = await listsFingerprint(dirs);
+    fingerprint = listsFingerprint(dirs);
   } catch {
     // a dir we cannot list: the build reports it
   }
@@ -102,16 +109,32 @@ export async function loadCategoryTable(dirs: readonly string[], cacheDir?: stri
   return table;
 }
 
-async function loadFresh(dirs: readonly string[], cacheDir: string | null, fingerprint: string | null): Promise<CategoryTable> {
-  if (!cacheDir || fingerprint === null) return buildCategoryTable(dirs);
+/** buildCategoryTable on a worker thread (build-worker.ts), leaving this thread free meanwhile. */
+function buildOffThread(dirs: readonly string[]): Promise<CategoryTable> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(new URL('./build-worker.ts', import.meta.url), { dirs });
+    worker.once('message', (table: CategoryTable) => {
+      resolve(table);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    // Ignored after a result; otherwise it stopped without one.
+    worker.once('exit', (code) => reject(new Error(`The category lists could not be built (thread exit ${code}).`)));
+  });
+}
+
+/** From the cache, else built (off this thread, starting now) and cached. */
+function loadFresh(dirs: readonly string[], cacheDir: string | null, fingerprint: string | null): Promise<CategoryTable> {
+  if (!cacheDir || fingerprint === null) return buildOffThread(dirs);
   const file = join(cacheDir, `categories-${fingerprint}.bin`);
   const cached = readCached(file);
-  if (cached) return cached;
-  const table = await buildCategoryTable(dirs);
-  await mkdir(cacheDir, { recursive: true })
-    .then(() => writeCached(file, table))
-    .catch(() => {});
-  return table;
+  if (cached) return Promise.resolve(cached);
+  return buildOffThread(dirs).then(async (table) => {
+    await mkdir(cacheDir, { recursive: true })
+      .then(() => writeCached(file, table))
+      .catch(() => {});
+    return table;
+  });
 }
 
 /** Forget the tables this process holds (the next load reads the disk cache or builds). */

@@ -2,6 +2,7 @@
 // blocks, totals and a watched file's offset in one transaction each), the breach rules run over the
 // events the workers picked out, and their candidates become alerts in the triage queue.
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { audit } from '../../../platform/audit/service.ts';
 import type { ActorRef, Haven } from '../../../platform/context.ts';
 import { newId } from '../../../platform/ids.ts';
@@ -9,7 +10,7 @@ import { raiseAlerts } from '../../alerts/service.ts';
 import { Aggregator } from '../aggregate/aggregate.ts';
 import { loadCategoryTable } from '../classify/table-cache.ts';
 import type { FormatId, FormatOptions } from '../parsers/index.ts';
-import { type RuleOptions, RuleEngine } from '../rules/rules.ts';
+import { type AlertCandidate, type RuleOptions, RuleEngine } from '../rules/rules.ts';
 import { ruleOptionsFor } from '../settings.ts';
 import * as store from '../store.ts';
 import { runPipeline } from './pipeline.ts';
@@ -43,6 +44,8 @@ export type IngestRequest = {
   categoryDirs?: readonly string[] | undefined;
   rules?: Partial<RuleOptions> | undefined;
   workers?: number | undefined;
+  /** Workers started ahead (startIngestWorkers) while the caller set up; the run ends them. */
+  started?: readonly Worker[] | undefined;
   /** Smaller chunks and checkpoints than the defaults (tests of what a failure part-way leaves). */
   chunkBytes?: number | undefined;
   checkpointEvery?: number | undefined;
@@ -72,9 +75,13 @@ export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest):
   const categoryDirs = req.categoryDirs ?? haven.config.categoryLists;
   const cacheDir = path.join(haven.config.dataDir, 'cache');
   loadCategoryTable(categoryDirs, cacheDir).catch(() => {});
-  const school = await store.schoolById(haven.db, req.trustId, req.schoolId);
+  const [school, directory, ruleOptions] = await Promise.all([
+    store.schoolById(haven.db, req.trustId, req.schoolId),
+    store.attributionDirectory(haven.db, req.trustId, req.schoolId),
+    // The school's burst rule unless the caller gives one.
+    req.rules ?? ruleOptionsFor(haven.db, req.schoolId),
+  ]);
   if (!school) throw new Error('That school is not in this trust.');
-  const directory = await store.attributionDirectory(haven.db, req.trustId, req.schoolId);
   const runId = newId();
   await haven.db.transaction().execute(async (tx) => {
     await tx
@@ -108,34 +115,36 @@ export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest):
   const totals: store.RunTotals = { bytes: 0, lines: 0, events: 0, skipped: 0, malformed: {} };
   const samples: { reason: string; line: string }[] = [];
   const alerts = { created: 0, folded: 0 };
-  // The school's burst rule unless the caller gives one.
-  const engine = new RuleEngine(req.rules ?? (await ruleOptionsFor(haven.db, req.schoolId)));
+  const engine = new RuleEngine(ruleOptions);
   const hourly = new Aggregator(req.schoolId);
   let blocks: store.Block[] = [];
   let sinceCheckpoint = 0;
   let readTo = req.offset?.startAt ?? 0;
 
-  const raise = async (final: boolean) => {
-    const candidates = final ? engine.flush() : engine.drainClosed();
+  const raise = async (candidates: AlertCandidate[]) => {
     if (candidates.length === 0) return;
     const r = await raiseAlerts(haven, req.trustId, req.schoolId, candidates, runId);
     alerts.created += r.created;
     alerts.folded += r.folded;
   };
-  const checkpoint = async () => {
+  /** What has come in since the last checkpoint, taken now: the next results may arrive while it is written. */
+  const takeCheckpoint = (): store.Checkpoint => {
     const c: store.Checkpoint = {
       trustId: req.trustId,
       schoolId: req.schoolId,
       runId,
-      totals,
+      totals: { ...totals, malformed: { ...totals.malformed } },
       hourly: hourly.drain().rows,
       blocks,
       offset: req.offset ? { sourceId: req.offset.sourceId, fileKey: req.offset.fileKey, path: req.offset.path, headHash: req.offset.headHash, readTo } : undefined,
     };
-    await haven.db.transaction().execute((tx) => store.writeCheckpoint(tx, c, haven.clock.now()));
     blocks = [];
     sinceCheckpoint = 0;
+    return c;
   };
+  const write = (c: store.Checkpoint) => haven.db.transaction().execute((tx) => store.writeCheckpoint(tx, c, haven.clock.now()));
+  // One checkpoint is written while the workers go on: waiting for it would leave them idle.
+  let persisting: Promise<void> = Promise.resolve();
 
   const onResult = async (r: ChunkResult) => {
     totals.bytes += r.bytes;
@@ -150,8 +159,11 @@ export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest):
     if (r.block) blocks.push({ id: newId(), seq: r.seq, firstAt: r.firstAt, lastAt: r.lastAt, lines: r.lines, data: r.block });
     req.onProgress?.(totals.bytes);
     if (++sinceCheckpoint >= (req.checkpointEvery ?? CHECKPOINT_EVERY)) {
-      await checkpoint();
-      await raise(false);
+      await persisting; // the one before: backpressure when the database falls behind
+      const c = takeCheckpoint();
+      const closed = engine.drainClosed();
+      persisting = write(c).then(() => raise(closed));
+      persisting.catch(() => {}); // awaited at the next checkpoint or the end
     }
   };
 
@@ -165,15 +177,20 @@ export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest):
       directory,
       source: req.source,
       workers: req.workers,
+      started: req.started,
       chunkBytes: req.chunkBytes,
       onFirstLine: async (line) => {
         await haven.db.updateTable('log_ingest_runs').set({ first_line: line.slice(0, 4000) }).where('trust_id', '=', req.trustId).where('id', '=', runId).execute();
       },
       onResult,
     });
-    await checkpoint();
-    await raise(true);
+    await persisting;
+    // The last counts and the last alerts touch different tables: written side by side.
+    const last = takeCheckpoint();
+    const settled = await Promise.allSettled([write(last), raise(engine.flush())]);
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
   } catch (err) {
+    await persisting.catch(() => {}); // settled before anything is taken back
     const message = err instanceof Error ? err.message : String(err);
     // A file given whole (upload, command line) is all or nothing: what was counted goes again. A watched
     // file keeps what it committed, because its offset moved with it and the next pass resumes there.

@@ -12,6 +12,11 @@ import { startWorker } from './worker-source.ts';
 export const CHUNK_BYTES = 1 << 20;
 /** Chunks queued per worker. */
 const IN_FLIGHT = 4;
+/**
+ * A worker keeps ~15 MB live (caches, the chunk in hand). Without a cap V8 lets each one's heap grow to
+ * 50-60 MB of garbage before collecting, depending on timing; with it, the heap stays ~22 MB.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 96 };
 /** Formats whose parser carries state from line to line (a DNS query waits for its answer): one worker. */
 const SEQUENTIAL: ReadonlySet<FormatId> = new Set(['pihole']);
 
@@ -29,6 +34,8 @@ export type PipelineInput = {
   /** Told the file's first line before any result (a run records it to re-read its raw blocks later). */
   onFirstLine?(line: string): Promise<void> | void;
   workers?: number;
+  /** Workers started ahead (startIngestWorkers), used instead of starting them here; the run ends them. */
+  started?: readonly Worker[] | undefined;
   chunkBytes?: number;
 };
 
@@ -91,8 +98,30 @@ function firstLineOf(chunk: Uint8Array): string {
 
 type Slot = { worker: Worker; busy: number };
 
+/** How many workers a run of `format` uses. */
+export function workerCount(format: FormatId, requested?: number): number {
+  return SEQUENTIAL.has(format) ? 1 : Math.max(1, Math.min(requested ?? os.availableParallelism(), 8));
+}
+
+/**
+ * Starts ingest workers before the run is known: they load their code (~0.1 s) while the caller opens
+ * the database and the file, and wait for the run's start message.
+ */
+export function startIngestWorkers(count: number): Worker[] {
+  return Array.from({ length: count }, () => startWorker(new URL('./worker.ts', import.meta.url), null, { resourceLimits: WORKER_LIMITS }));
+}
 
 export async function runPipeline(input: PipelineInput): Promise<void> {
+  const workers = input.started ?? startIngestWorkers(workerCount(input.format, input.workers));
+  try {
+    await feed(input, workers);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Cuts the source into chunks for the workers and delivers their results in input order. */
+async function feed(input: PipelineInput, workers: readonly Worker[]): Promise<void> {
   // The lists load once, first, overlapping the first read and the workers' start; they reach the
   // workers as one shared table.
   const table = loadCategoryTable(input.categoryDirs, input.cacheDir);
@@ -100,19 +129,7 @@ export async function runPipeline(input: PipelineInput): Promise<void> {
   const chunkBytes = input.chunkBytes ?? CHUNK_BYTES;
   const pool = new BufferPool(chunkBytes + (chunkBytes >> 2));
   const chunks = lineChunks(input.source, chunkBytes, pool);
-  const first = await chunks.next();
-  if (first.done) return;
-  const firstLine = firstLineOf(first.value);
-  await input.onFirstLine?.(firstLine);
 
-  const count = SEQUENTIAL.has(input.format) ? 1 : Math.max(1, Math.min(input.workers ?? os.availableParallelism(), 8));
-  const init: WorkerInit = {
-    schoolId: input.schoolId,
-    format: input.format,
-    options: input.options,
-    firstLine,
-    directory: input.directory,
-  };
   const pending = new Map<number, ChunkResult>();
   let nextToDeliver = 0;
   let failure: Error | null = null;
@@ -130,8 +147,7 @@ export async function runPipeline(input: PipelineInput): Promise<void> {
 
   const slots: Slot[] = [];
   const ready: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    const worker = startWorker(new URL('./worker.ts', import.meta.url), init);
+  for (const worker of workers) {
     const slot: Slot = { worker, busy: 0 };
     slots.push(slot);
     ready.push(
@@ -155,6 +171,22 @@ export async function runPipeline(input: PipelineInput): Promise<void> {
       poke();
     });
   }
+  for (const r of ready) r.catch(() => {}); // awaited below
+
+  const first = await chunks.next();
+  if (first.done) return;
+  const firstLine = firstLineOf(first.value);
+  const init: WorkerInit = {
+    schoolId: input.schoolId,
+    format: input.format,
+    options: input.options,
+    firstLine,
+    directory: input.directory,
+  };
+  const start: ToWorker = { type: 'start', init, table: await table };
+  for (const slot of slots) slot.worker.postMessage(start);
+  await input.onFirstLine?.(firstLine);
+  const count = slots.length;
 
   const waitForChange = async () => {
     if (changes === seen) await new Promise<void>((resolve) => (wake = resolve));
@@ -172,42 +204,35 @@ export async function runPipeline(input: PipelineInput): Promise<void> {
     if (failure) throw failure;
   };
 
-  for (const r of ready) r.catch(() => {}); // awaited below, after the table
-  try {
-    const categories: ToWorker = { type: 'categories', table: await table };
-    for (const slot of slots) slot.worker.postMessage(categories);
-    await Promise.all(ready);
-    let seq = 0;
-    const dispatch = async (data: Uint8Array, slotIndex: number) => {
-      const slot = slots[slotIndex] as Slot;
-      // Enough chunks queued per worker to keep it busy through a checkpoint's database writes.
-      while (slot.busy >= IN_FLIGHT) {
-        check();
-        await deliver();
-        if (slot.busy >= IN_FLIGHT) await waitForChange();
-      }
-      slot.busy++;
-      // The chunk owns its buffer (lineChunks): transfer it, no copy. It comes back with the result.
-      slot.worker.postMessage({ type: 'chunk', seq: seq++, data } satisfies ToWorker, [data.buffer as ArrayBuffer]);
-      await deliver();
-    };
-    await dispatch(first.value, 0);
-    for await (const chunk of chunks) {
-      check();
-      await dispatch(chunk, seq % count);
-    }
-    // End: each worker flushes what its parser holds (results come after its last chunk's).
-    for (const slot of slots) {
-      slot.busy++;
-      slot.worker.postMessage({ type: 'end', seq: seq++ } satisfies ToWorker);
-    }
-    while (nextToDeliver < seq) {
+  await Promise.all(ready);
+  let seq = 0;
+  const dispatch = async (data: Uint8Array, slotIndex: number) => {
+    const slot = slots[slotIndex] as Slot;
+    // Enough chunks queued per worker to keep it busy through a checkpoint's database writes.
+    while (slot.busy >= IN_FLIGHT) {
       check();
       await deliver();
-      if (nextToDeliver < seq) await waitForChange();
+      if (slot.busy >= IN_FLIGHT) await waitForChange();
     }
+    slot.busy++;
+    // The chunk owns its buffer (lineChunks): transfer it, no copy. It comes back with the result.
+    slot.worker.postMessage({ type: 'chunk', seq: seq++, data } satisfies ToWorker, [data.buffer as ArrayBuffer]);
+    await deliver();
+  };
+  await dispatch(first.value, 0);
+  for await (const chunk of chunks) {
     check();
-  } finally {
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    await dispatch(chunk, seq % count);
   }
+  // End: each worker flushes what its parser holds (results come after its last chunk's).
+  for (const slot of slots) {
+    slot.busy++;
+    slot.worker.postMessage({ type: 'end', seq: seq++ } satisfies ToWorker);
+  }
+  while (nextToDeliver < seq) {
+    check();
+    await deliver();
+    if (nextToDeliver < seq) await waitForChange();
+  }
+  check();
 }

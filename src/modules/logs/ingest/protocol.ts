@@ -15,11 +15,14 @@ export type WorkerInit = {
   directory: AttributionDirectory;
 };
 
-/** The category lists, built once by the main thread; the host table's memory is shared, not copied. */
-export type CategoriesMessage = { type: 'categories'; table: CategoryTable };
+/**
+ * What a run is, sent once a worker has started (workers start before the file and the database are
+ * open). The category lists are built once by the main thread; the host table's memory is shared.
+ */
+export type StartMessage = { type: 'start'; init: WorkerInit; table: CategoryTable };
 export type ChunkMessage = { type: 'chunk'; seq: number; data: Uint8Array };
 export type EndMessage = { type: 'end'; seq: number };
-export type ToWorker = CategoriesMessage | ChunkMessage | EndMessage;
+export type ToWorker = StartMessage | ChunkMessage | EndMessage;
 
 /** An event the breach rules must see, with who and what the worker decided it was. */
 export type Interesting = { event: LogEvent; who: Attribution; category: HavenCategory };

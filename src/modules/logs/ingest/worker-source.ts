@@ -2,6 +2,8 @@
 // stripper (a WebAssembly build, ~17 MB and ~0.1 s a thread); the main thread has it loaded already, so
 // it strips worker.ts and the modules it imports once, and each worker serves them from memory through
 // a module load hook. Falls back to an ordinary worker when this Node lacks the two module APIs.
+// With Node's compile cache on (the `haven` command turns it on), workers load their modules from that
+// cache instead, and no thread needs the stripper at all once the cache is warm.
 import { readFileSync } from 'node:fs';
 import module from 'node:module';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
@@ -72,6 +74,7 @@ import(workerData.entry);
 
 /** A worker running `entry` (a .ts module) with `workerData` as its data. */
 export function startWorker(entry: URL, workerData: unknown, options: Omit<WorkerOptions, 'workerData' | 'eval'> = {}): Worker {
+  if (module.getCompileCacheDir() !== undefined && process.env.NODE_COMPILE_CACHE) return new Worker(entry, { ...options, workerData: { data: workerData } });
   const modules = modulesFor(entry);
   if (modules === null) return new Worker(entry, { ...options, workerData: { data: workerData } });
   return new Worker(BOOT, { ...options, eval: true, workerData: { data: workerData, modules, entry: entry.href } });

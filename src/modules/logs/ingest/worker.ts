@@ -1,16 +1,16 @@
 // One ingest worker thread: parses its chunks of a log, attributes and classifies each event, counts
 // it into hourly aggregates, picks out what the breach rules must see, and compresses the chunk's
 // original lines as the raw record. Everything here is CPU work; the main thread does all I/O.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { constants, zstdCompressSync } from 'node:zlib';
 import { Aggregator } from '../aggregate/aggregate.ts';
-import { makeAttributor } from '../attribute/attribute.ts';
+import { type Attributor, makeAttributor } from '../attribute/attribute.ts';
 import { type Classifier, classifierFromTable } from '../classify/lists.ts';
 import { ownString, ownStringOrNull } from '../classify/strings.ts';
-import type { LogEvent } from '../event.ts';
-import { formatById } from '../parsers/index.ts';
+import type { LogEvent, ParseResult } from '../event.ts';
+import { type FileParser, formatById } from '../parsers/index.ts';
 import { isInteresting } from '../rules/rules.ts';
-import type { ChunkResult, FromWorker, Interesting, ResultMessage, ToWorker, WorkerInit } from './protocol.ts';
+import type { ChunkResult, FromWorker, Interesting, ResultMessage, StartMessage, ToWorker } from './protocol.ts';
 
 const MAX_SAMPLES = 5;
 /** Bytes decoded to one string: under V8's young-generation object size limit. */
@@ -19,16 +19,27 @@ const ZSTD = { params: { [constants.ZSTD_c_compressionLevel]: 1 } };
 
 const port = parentPort;
 if (!port) throw new Error('the ingest worker runs only as a worker thread');
-const init = (workerData as { data: WorkerInit }).data;
 const send = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
-const format = formatById(init.format);
-if (!format) throw new Error(`unknown format ${init.format}`);
-const parser = format.parserFor(init.firstLine, init.options);
-const attribute = makeAttributor(init.directory);
-// Given by the main thread before any chunk.
+// Set by the start message, before any chunk.
+let schoolId: string;
+let parser: FileParser;
+/** The parser over a line inside the decoded text, in place when the format can (no string per line). */
+let parseLine: (text: string, start: number, end: number) => ParseResult;
+let attribute: Attributor;
 let classifier: Classifier;
 const decoder = new TextDecoder('utf-8');
+
+function start(m: StartMessage) {
+  const format = formatById(m.init.format);
+  if (!format) throw new Error(`unknown format ${m.init.format}`);
+  schoolId = m.init.schoolId;
+  parser = format.parserFor(m.init.firstLine, m.init.options);
+  const p = parser;
+  parseLine = p.parseRange ?? ((text, start, end) => p(text.slice(start, end)));
+  attribute = makeAttributor(m.init.directory);
+  classifier = classifierFromTable(m.table);
+}
 
 /** Bytes that alone fill their ArrayBuffer, so it can be transferred (a small Buffer may sit in a shared pool). */
 function ownBuffer(b: Uint8Array): Uint8Array {
@@ -50,7 +61,7 @@ function keepable(e: LogEvent): LogEvent {
 }
 
 function handle(seq: number, data: Uint8Array | null, held: LogEvent[] = []): ChunkResult {
-  const agg = new Aggregator(init.schoolId);
+  const agg = new Aggregator(schoolId);
   const malformed: Record<string, number> = {};
   const samples: ChunkResult['samples'] = [];
   const interesting: Interesting[] = [];
@@ -80,13 +91,12 @@ function handle(seq: number, data: Uint8Array | null, held: LogEvent[] = []): Ch
       if (stop > start && text.charCodeAt(stop - 1) === 13) stop--; // CRLF
       if (stop > start) {
         lines++;
-        const line = text.slice(start, stop);
-        const r = parser(line);
+        const r = parseLine(text, start, stop);
         if (r.kind === 'event') take(r.event);
         else if (r.kind === 'skip') skipped++;
         else {
           malformed[r.reason] = (malformed[r.reason] ?? 0) + 1;
-          if (samples.length < MAX_SAMPLES) samples.push({ reason: r.reason, line: line.slice(0, 300) });
+          if (samples.length < MAX_SAMPLES) samples.push({ reason: r.reason, line: text.slice(start, Math.min(stop, start + 300)) });
         }
       }
       start = end + 1;
@@ -129,8 +139,8 @@ function handle(seq: number, data: Uint8Array | null, held: LogEvent[] = []): Ch
 
 port.on('message', (m: ToWorker) => {
   try {
-    if (m.type === 'categories') {
-      classifier = classifierFromTable(m.table);
+    if (m.type === 'start') {
+      start(m);
       send({ type: 'ready' });
     } else if (m.type === 'chunk') {
       const r: ResultMessage = handle(m.seq, m.data);

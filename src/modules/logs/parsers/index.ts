@@ -1,7 +1,7 @@
 // The registry of log formats Haven reads. Each entry makes a fresh parser per file (some parsers keep
 // state: pihole holds queries until their outcome line, generic CSV learns its header, e2guardian
 // detects its logfileformat) from the file's first line (or header) and options.
-import type { LineParser, LogEvent } from '../event.ts';
+import type { LineParser, LogEvent, ParseResult } from '../event.ts';
 import { ADGUARD_REASONS, parseAdguard } from './adguard.ts';
 import { BLOCKY_REASONS, blockyParser } from './blocky.ts';
 import { E2GUARDIAN_REASONS, e2guardianParser, type E2Format } from './e2guardian.ts';
@@ -27,8 +27,11 @@ export type FormatOptions = ParserOptions & {
   mapping?: GenericMapping;
 };
 
-/** A parser for one file. `flush`, when present, returns events still held at the end of the file (pihole). */
-export type FileParser = LineParser & { flush?: () => LogEvent[] };
+/**
+ * A parser for one file. `flush`, when present, returns events still held at the end of the file (pihole).
+ * `parseRange`, when present, parses the line text[start, end) in place, as `parser(text.slice(start, end))`.
+ */
+export type FileParser = LineParser & { flush?: () => LogEvent[]; parseRange?: (text: string, start: number, end: number) => ParseResult };
 
 export type LogFormat = {
   id: FormatId;

@@ -15,16 +15,19 @@ const NO_HOST: ParseResult = { kind: 'malformed', reason: 'no host' };
 const SP = 32;
 
 /** End of the token starting at i: the next space (the native format is space-separated), or n. */
-function tokenEnd(line: string, i: number, n: number): number {
-  const sp = line.indexOf(' ', i);
-  return sp === -1 ? n : sp;
+function tokenEnd(text: string, i: number, n: number): number {
+  const sp = text.indexOf(' ', i);
+  return sp === -1 || sp > n ? n : sp;
 }
 
-/** A native-format parser; `source` lets e2guardian's Squid-style format (3) reuse it. */
-export function squidNativeParser(source = 'squid'): LineParser {
-  return (line: string): ParseResult => {
-    const n = line.length;
-    let i = 0;
+/**
+ * A native-format parser; `source` lets e2guardian's Squid-style format (3) reuse it. `parseRange` reads
+ * a line in place inside a larger text (the ingest worker's decoded piece of log): no string per line,
+ * and the scan runs over flat text rather than through a substring.
+ */
+export function squidNativeParser(source = 'squid'): LineParser & { parseRange(text: string, start: number, end: number): ParseResult } {
+  const parseRange = (line: string, start: number, n: number): ParseResult => {
+    let i = start;
     while (i < n && line.charCodeAt(i) === SP) i++;
     if (i === n || (i === n - 1 && line.charCodeAt(i) === 13)) return SKIP; // blank, or a lone CR of a CRLF file
 
@@ -156,6 +159,8 @@ export function squidNativeParser(source = 'squid'): LineParser {
     };
     return { kind: 'event', event };
   };
+  const parse = (line: string): ParseResult => parseRange(line, 0, line.length);
+  return Object.assign(parse, { parseRange });
 }
 
 export const parseSquidNative: LineParser = squidNativeParser('squid');
