@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
+import { verifyChains } from '../../platform/audit/service.ts';
 import { buildSchool, buildTrust } from '../../platform/testing/factories.ts';
 import { type TestHaven, testHaven } from '../../platform/testing/harness.ts';
 import { baseReport, call, form, go, member, report, type World, world } from './testing.ts';
@@ -353,6 +354,12 @@ test('reports made at the same moment are written together: numbered without gap
       const mails = await h.db.selectFrom('mail_outbox').select('subject').where('text_body', 'like', `%/concerns/${m.id}%`).execute();
       assert.ok(mails.length > 0 && mails.every((x) => x.subject.includes(m.reference)), `mails of ${m.reference}`);
     }
+    // The batch linked its audit events into the trust's chain as it wrote them, among events the
+    // chainer links afterwards (the reads above): the whole chain still verifies.
+    await report(h, w.teacher, w.school.id);
+    const verified = await verifyChains(h.db);
+    assert.ok(verified.length > 0);
+    for (const v of verified) assert.equal(v.broken, null, `chain of ${v.trustId} breaks at ${v.broken?.pos}: ${v.broken?.reason}`);
   } finally {
     await sql`DROP TRIGGER concerns_poison ON concerns; DROP FUNCTION refuse_poison();`.execute(h.db);
   }

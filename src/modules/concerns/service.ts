@@ -4,6 +4,7 @@
 import { londonDate, londonDateTime, londonTime } from '../../platform/time.ts';
 import { audit, auditEventRow } from '../../platform/audit/service.ts';
 import { PLACEHOLDER, type Unit, withValue, writeTogether } from '../../platform/db/write-together.ts';
+import { type AuditRow, type LinkedAuditRow, linkWithin } from '../../platform/audit/store.ts';
 import { KeyedBatcher } from '../../platform/batcher.ts';
 import type { OutboxRow } from '../../platform/mail/mailer.ts';
 import { can, type Principal } from '../../platform/auth/policy.ts';
@@ -265,8 +266,8 @@ export async function reportConcern(haven: Haven, p: Principal, actor: ActorRef,
       { table: 'concerns', rows: [concern] },
       { table: 'concern_people', rows: involvedRows },
       { table: 'concern_timeline', rows: [store.timelineRow({ trustId: p.trustId, concernId: id, at: now, byPersonId: reporterId, byLabel: actor.label, kind: 'status', text: `Reported (${reference})`, data: { status: 'new', urgent: input.urgent } })] },
-      { table: 'audit_events', rows: [auditEventRow(haven, actor, { trustId: p.trustId, schoolId, action: 'concern.create', recordType: 'concern', recordId: id, detail: { reference, type: input.type, urgent: input.urgent, routing } })] },
     ],
+    audit: auditEventRow(haven, actor, { trustId: p.trustId, schoolId, action: 'concern.create', recordType: 'concern', recordId: id, detail: { reference, type: input.type, urgent: input.urgent, routing } }),
     mail: {
       trustId: p.trustId,
       schoolId,
@@ -292,6 +293,7 @@ type ReportWrite = {
   schoolId: string;
   prefix: string;
   rows: Unit;
+  audit: AuditRow;
   mail: NewConcernMail;
   draft: { trustId: string; draftId: string; accountId: string } | null;
 };
@@ -316,11 +318,13 @@ async function writeReports(haven: Haven, items: readonly ReportWrite[]): Promis
   const references = await haven.db.transaction().execute(async (tx) => {
     const first = await store.takeNumbers(tx, trustId, schoolId, items.length);
     const made = items.map((_, k) => formatReference(prefix, first + k));
+    // The audit events are linked into the trust's chain here, with their references in them.
+    const audit = await linkWithin(tx, trustId, items.map((item, k) => ({ ...item.audit, detail: JSON.parse(withValue(JSON.stringify(item.audit.detail), made[k] as string)) })));
     await writeTogether(
       tx,
-      items.map((item, k) => [...item.rows, { table: 'mail_outbox', rows: outbox[k] ?? [] }]),
+      items.map((item, k) => [...item.rows, { table: 'audit_events', rows: [audit.rows[k] as LinkedAuditRow] }, { table: 'mail_outbox', rows: outbox[k] ?? [] }]),
       made,
-      drafts.length > 0 ? [store.deleteDraftsSql(drafts)] : [],
+      [audit.headUpdate, ...(drafts.length > 0 ? [store.deleteDraftsSql(drafts)] : [])],
     );
     return made;
   });

@@ -1,5 +1,7 @@
 // SQL of the audit trail. Writers only insert (no lock, so concurrent changes never queue on the
 // chain); the chainer links committed events into each trust's hash chain under the head's lock.
+// A batch writer (group-committed reports) may instead link its own events as it writes them
+// (`linkWithin`): one head lock per batch rather than an UPDATE of every event afterwards.
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { newId } from '../ids.ts';
@@ -31,6 +33,37 @@ export async function appendAudit(tx: Executor, e: AuditInput): Promise<void> {
     .insertInto('audit_events')
     .values({ ...row, detail: JSON.stringify(row.detail) })
     .execute();
+}
+
+export type AuditRow = ReturnType<typeof auditRow>;
+export type LinkedAuditRow = AuditRow & { seq: number; chain_pos: number; prev_hash: string; hash: string };
+
+/**
+ * Links new events of one trust into its chain inside the writer's transaction, which must then insert
+ * the returned rows and run `headUpdate` before it commits. The head row stays locked until then, so
+ * the chainer and other batch writers of the trust wait for it; lock order is the writer's own locks,
+ * then the head (the chainer takes only the head), so they cannot deadlock.
+ */
+export async function linkWithin(tx: Executor, trustId: string, rows: readonly AuditRow[]): Promise<{ rows: LinkedAuditRow[]; headUpdate: ReturnType<typeof sql> }> {
+  const head = await sql<{ seq: string; hash: string }>`
+    INSERT INTO audit_heads (trust_id, seq, hash) VALUES (${trustId}, 0, ${GENESIS_HASH})
+    ON CONFLICT (trust_id) DO UPDATE SET trust_id = audit_heads.trust_id
+    RETURNING seq, hash`.execute(tx);
+  const seqs = await sql<{ seq: string }>`
+    SELECT nextval(pg_get_serial_sequence('audit_events', 'seq')) AS seq FROM generate_series(1, ${rows.length}::int)`.execute(tx);
+  const withSeq = rows.map((r, i) => ({ ...r, seq: Number(seqs.rows[i]?.seq) }));
+  const start = head.rows[0] as { seq: string; hash: string };
+  const links = linkEvents(
+    { pos: Number(start.seq), hash: start.hash },
+    withSeq.map((r) => toFields({ ...r, seq: String(r.seq), detail: r.detail as Record<string, unknown>, chain_pos: null, prev_hash: null, hash: null })),
+  );
+  const linked = withSeq.map((r, i) => {
+    const l = links[i] as (typeof links)[number];
+    return { ...r, chain_pos: l.pos, prev_hash: l.prevHash, hash: l.hash };
+  });
+  const last = links[links.length - 1];
+  const headUpdate = last ? sql`UPDATE audit_heads SET seq = ${last.pos}, hash = ${last.hash} WHERE trust_id = ${trustId}` : sql`SELECT 1`;
+  return { rows: linked, headUpdate };
 }
 
 /** Links the trust's committed, unchained events (oldest first); returns how many were linked. */
