@@ -3,7 +3,7 @@
 // same transaction; status/owner/type/urgency changes write their own timeline entries.
 import { londonDate, londonDateTime, londonTime } from '../../platform/time.ts';
 import { audit, auditEventRow } from '../../platform/audit/service.ts';
-import { PLACEHOLDER, type Unit, withValue, writeTogether } from '../../platform/db/write-together.ts';
+import { PLACEHOLDER, serialize, type Unit, withValue, writeTogether } from '../../platform/db/write-together.ts';
 import { type AuditRow, type LinkedAuditRow, linkWithin } from '../../platform/audit/store.ts';
 import { KeyedBatcher } from '../../platform/batcher.ts';
 import type { OutboxRow } from '../../platform/mail/mailer.ts';
@@ -315,6 +315,8 @@ async function writeReports(haven: Haven, items: readonly ReportWrite[]): Promis
   const mails = await newConcernMails(haven, trustId, schoolId, items.map((i) => i.mail));
   const outbox = mails.map((m) => haven.mail.rows(m));
   const drafts = items.flatMap((i) => (i.draft ? [i.draft] : []));
+  // Everything that does not need the numbers is made before the counter is locked.
+  const units = items.map((item, k) => serialize([...item.rows, { table: 'mail_outbox', rows: outbox[k] ?? [] }]));
   const references = await haven.db.transaction().execute(async (tx) => {
     const first = await store.takeNumbers(tx, trustId, schoolId, items.length);
     const made = items.map((_, k) => formatReference(prefix, first + k));
@@ -322,7 +324,7 @@ async function writeReports(haven: Haven, items: readonly ReportWrite[]): Promis
     const audit = await linkWithin(tx, trustId, items.map((item, k) => ({ ...item.audit, detail: JSON.parse(withValue(JSON.stringify(item.audit.detail), made[k] as string)) })));
     await writeTogether(
       tx,
-      items.map((item, k) => [...item.rows, { table: 'audit_events', rows: [audit.rows[k] as LinkedAuditRow] }, { table: 'mail_outbox', rows: outbox[k] ?? [] }]),
+      units.map((unit, k) => [...unit, { table: 'audit_events', rows: [audit.rows[k] as LinkedAuditRow] }]),
       made,
       [audit.headUpdate, ...(drafts.length > 0 ? [store.deleteDraftsSql(drafts)] : [])],
     );

@@ -45,14 +45,16 @@ export type LinkedAuditRow = AuditRow & { seq: number; chain_pos: number; prev_h
  * then the head (the chainer takes only the head), so they cannot deadlock.
  */
 export async function linkWithin(tx: Executor, trustId: string, rows: readonly AuditRow[]): Promise<{ rows: LinkedAuditRow[]; headUpdate: ReturnType<typeof sql> }> {
-  const head = await sql<{ seq: string; hash: string }>`
-    INSERT INTO audit_heads (trust_id, seq, hash) VALUES (${trustId}, 0, ${GENESIS_HASH})
-    ON CONFLICT (trust_id) DO UPDATE SET trust_id = audit_heads.trust_id
-    RETURNING seq, hash`.execute(tx);
-  const seqs = await sql<{ seq: string }>`
-    SELECT nextval(pg_get_serial_sequence('audit_events', 'seq')) AS seq FROM generate_series(1, ${rows.length}::int)`.execute(tx);
-  const withSeq = rows.map((r, i) => ({ ...r, seq: Number(seqs.rows[i]?.seq) }));
-  const start = head.rows[0] as { seq: string; hash: string };
+  // The head (locked until the transaction ends) and the events' sequence numbers, in one round trip.
+  const got = await sql<{ seq: string; hash: string; seqs: string[] }>`
+    WITH head AS (
+      INSERT INTO audit_heads (trust_id, seq, hash) VALUES (${trustId}, 0, ${GENESIS_HASH})
+      ON CONFLICT (trust_id) DO UPDATE SET trust_id = audit_heads.trust_id
+      RETURNING seq, hash)
+    SELECT head.seq, head.hash, ARRAY(SELECT nextval(pg_get_serial_sequence('audit_events', 'seq')) FROM generate_series(1, ${rows.length}::int)) AS seqs
+      FROM head`.execute(tx);
+  const start = got.rows[0] as { seq: string; hash: string; seqs: string[] };
+  const withSeq = rows.map((r, i) => ({ ...r, seq: Number(start.seqs[i]) }));
   const links = linkEvents(
     { pos: Number(start.seq), hash: start.hash },
     withSeq.map((r) => toFields({ ...r, seq: String(r.seq), detail: r.detail as Record<string, unknown>, chain_pos: null, prev_hash: null, hash: null })),

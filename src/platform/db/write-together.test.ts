@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { newId } from '../ids.ts';
 import { type TestHaven, testHaven } from '../testing/harness.ts';
-import { PLACEHOLDER, withValue, writeTogether } from './write-together.ts';
+import { PLACEHOLDER, serialize, withValue, writeTogether } from './write-together.ts';
 
 let h: TestHaven;
 before(async () => {
@@ -55,6 +55,15 @@ test('several units in one statement each get their own value in every one of th
   assert.deepEqual([by.get(a)?.ref, by.get(a)?.notes], ['R-3', ['of R-3']]);
   assert.deepEqual([by.get(b)?.ref, by.get(b)?.notes], ['R-4', null]);
   assert.deepEqual([by.get(c)?.ref, by.get(c)?.notes], ['R-5', ['also R-5', 'of R-5']]);
+});
+
+test('units turned into JSON ahead of the write are written the same, with their values put in', async () => {
+  const [a, b] = [newId(), newId()];
+  const early = serialize([{ table: 'wt_parent', rows: [parentRow(a)] }, { table: 'wt_child', rows: [] }]);
+  assert.deepEqual(early.map((t) => t.table), ['wt_parent'], 'a table with no rows is left out');
+  await writeTogether(h.db, [early, [{ table: 'wt_parent', rows: [parentRow(b)] }]], ['R-9', 'R-10']);
+  const refs = await sql<{ id: string; ref: string }>`SELECT id, ref FROM wt_parent WHERE id IN (${a}, ${b})`.execute(h.db);
+  assert.deepEqual(Object.fromEntries(refs.rows.map((r) => [r.id, r.ref])), { [a]: 'R-9', [b]: 'R-10' });
 });
 
 test('all or nothing: one bad row in one unit leaves no row of any unit', async () => {

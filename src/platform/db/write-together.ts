@@ -17,24 +17,36 @@ import type { Executor } from './index.ts';
 export const PLACEHOLDER = `{{haven:${randomBytes(12).toString('hex')}}}`;
 
 export type Row = Record<string, unknown>;
+/** One table's rows, as objects or already turned into JSON (the array's contents, without brackets). */
+export type TableRows = { table: string; rows: readonly Row[] } | { table: string; columns: readonly string[]; json: string };
 /** The rows one unit (one report) writes, table by table, in the order the tables are written. */
-export type Unit = { table: string; rows: readonly Row[] }[];
+export type Unit = readonly TableRows[];
+
+/**
+ * Turns a unit's rows into JSON ahead of the write: a batch does this before it takes its locks, so
+ * they are held for the substitution and the round trip only.
+ */
+export function serialize(unit: Unit): Unit {
+  return unit.flatMap((t) => {
+    if (!('rows' in t)) return [t];
+    const first = t.rows[0];
+    return first ? [{ table: t.table, columns: Object.keys(first), json: JSON.stringify(t.rows).slice(1, -1) }] : [];
+  });
+}
 
 /**
  * Writes every unit's rows in one statement. `values[k]`, when given, replaces PLACEHOLDER in every
  * row of unit k (strings and JSON alike). `also` adds further data-modifying statements (a DELETE).
  */
 export async function writeTogether(db: Executor, units: readonly Unit[], values: readonly string[] = [], also: readonly RawBuilder<unknown>[] = []): Promise<void> {
-  const tables = new Map<string, { columns: string[]; json: string[] }>();
+  const tables = new Map<string, { columns: readonly string[]; json: string[] }>();
   units.forEach((unit, k) => {
     const value = values[k];
-    for (const t of unit) {
-      const first = t.rows[0];
-      if (!first) continue;
+    for (const t of serialize(unit)) {
+      if (!('json' in t)) continue;
       let entry = tables.get(t.table);
-      if (!entry) tables.set(t.table, (entry = { columns: Object.keys(first), json: [] }));
-      const json = JSON.stringify(t.rows).slice(1, -1);
-      entry.json.push(value === undefined ? json : json.split(PLACEHOLDER).join(JSON.stringify(value).slice(1, -1)));
+      if (!entry) tables.set(t.table, (entry = { columns: t.columns, json: [] }));
+      entry.json.push(value === undefined || !t.json.includes(PLACEHOLDER) ? t.json : t.json.split(PLACEHOLDER).join(JSON.stringify(value).slice(1, -1)));
     }
   });
   const parts = [...tables].map(([table, t], i) => {
