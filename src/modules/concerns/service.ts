@@ -318,10 +318,10 @@ async function writeReports(haven: Haven, items: readonly ReportWrite[]): Promis
   // Everything that does not need the numbers is made before the counter is locked.
   const units = items.map((item, k) => serialize([...item.rows, { table: 'mail_outbox', rows: outbox[k] ?? [] }]));
   const references = await haven.db.transaction().execute(async (tx) => {
-    const first = await store.takeNumbers(tx, trustId, schoolId, items.length);
+    const { first, head } = await store.takeNumbers(tx, trustId, schoolId, items.length);
     const made = items.map((_, k) => formatReference(prefix, first + k));
     // The audit events are linked into the trust's chain here, with their references in them.
-    const audit = await linkWithin(tx, trustId, items.map((item, k) => ({ ...item.audit, detail: JSON.parse(withValue(JSON.stringify(item.audit.detail), made[k] as string)) })));
+    const audit = linkWithin(trustId, head, items.map((item, k) => ({ ...item.audit, detail: JSON.parse(withValue(JSON.stringify(item.audit.detail), made[k] as string)) })));
     await writeTogether(
       tx,
       units.map((unit, k) => [...unit, { table: 'audit_events', rows: [audit.rows[k] as LinkedAuditRow] }]),

@@ -1,6 +1,7 @@
 // SQL of concerns. Every query is scoped by trust; list queries also apply the routing filter so a
 // case someone may not see is never selected, counted or searched for them.
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import { type HeadAndSeqs, lockHeadSql } from '../../platform/audit/store.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
@@ -10,15 +11,22 @@ import './tables.ts';
 export { schoolById, personName } from '../directory/names.ts';
 
 /**
- * Takes the school's next n case numbers and returns the first. The counter row stays locked until the
- * transaction ends, so numbers have no gaps: they commit with the cases or not at all.
+ * Takes the school's next n case numbers (returns the first) and, in the same round trip, locks the
+ * trust's audit chain head and takes n audit sequence numbers, so the batch can insert its audit
+ * events already linked. The counter row is locked first, then the head, until the transaction ends:
+ * numbers have no gaps, as they commit with the cases or not at all.
  */
-export async function takeNumbers(tx: Executor, trustId: string, schoolId: string, n: number): Promise<number> {
-  const row = await sql<{ last_number: number }>`
-    INSERT INTO concern_counters (trust_id, school_id, last_number) VALUES (${trustId}, ${schoolId}, ${n}::int)
-    ON CONFLICT (trust_id, school_id) DO UPDATE SET last_number = concern_counters.last_number + EXCLUDED.last_number
-    RETURNING last_number`.execute(tx);
-  return Number(row.rows[0]?.last_number) - n + 1;
+export async function takeNumbers(tx: Executor, trustId: string, schoolId: string, n: number): Promise<{ first: number; head: HeadAndSeqs }> {
+  const row = await sql<{ last_number: number; seq: string; hash: string; seqs: string[] }>`
+    WITH counter AS (
+      INSERT INTO concern_counters (trust_id, school_id, last_number) VALUES (${trustId}, ${schoolId}, ${n}::int)
+      ON CONFLICT (trust_id, school_id) DO UPDATE SET last_number = concern_counters.last_number + EXCLUDED.last_number
+      RETURNING last_number),
+    ${lockHeadSql(trustId, n, 'counter')}
+    SELECT counter.last_number, head.seq, head.hash, seqs.seqs FROM counter, head, seqs`.execute(tx);
+  const r = row.rows[0];
+  if (!r) throw new Error('takeNumbers: the counter gave no row');
+  return { first: Number(r.last_number) - n + 1, head: { pos: Number(r.seq), hash: r.hash, seqs: r.seqs.map(Number) } };
 }
 
 /** Deletes the drafts that reports replace (each only by its own author). */

@@ -38,25 +38,31 @@ export async function appendAudit(tx: Executor, e: AuditInput): Promise<void> {
 export type AuditRow = ReturnType<typeof auditRow>;
 export type LinkedAuditRow = AuditRow & { seq: number; chain_pos: number; prev_hash: string; hash: string };
 
+/** The trust's chain head (position and hash) and new events' sequence numbers, for `linkEvents`. */
+export type HeadAndSeqs = { pos: number; hash: string; seqs: number[] };
+
 /**
- * Links new events of one trust into its chain inside the writer's transaction, which must then insert
- * the returned rows and run `headUpdate` before it commits. The head row stays locked until then, so
- * the chainer and other batch writers of the trust wait for it; lock order is the writer's own locks,
- * then the head (the chainer takes only the head), so they cannot deadlock.
+ * SQL (common table expressions, for a writer's own statement) that locks the trust's chain head until
+ * the transaction ends and takes n sequence numbers: `head` gives (seq, hash) and `seqs` (seqs). `after`
+ * names a CTE that must run first — the writer's own lock — so every batch writer takes its locks in
+ * one order and two of them cannot deadlock (the chainer takes only the head).
  */
-export async function linkWithin(tx: Executor, trustId: string, rows: readonly AuditRow[]): Promise<{ rows: LinkedAuditRow[]; headUpdate: ReturnType<typeof sql> }> {
-  // The head (locked until the transaction ends) and the events' sequence numbers, in one round trip.
-  const got = await sql<{ seq: string; hash: string; seqs: string[] }>`
-    WITH head AS (
-      INSERT INTO audit_heads (trust_id, seq, hash) VALUES (${trustId}, 0, ${GENESIS_HASH})
+export function lockHeadSql(trustId: string, n: number, after: string) {
+  return sql`head AS (
+      INSERT INTO audit_heads (trust_id, seq, hash) SELECT ${trustId}, 0, ${GENESIS_HASH} FROM ${sql.table(after)}
       ON CONFLICT (trust_id) DO UPDATE SET trust_id = audit_heads.trust_id
-      RETURNING seq, hash)
-    SELECT head.seq, head.hash, ARRAY(SELECT nextval(pg_get_serial_sequence('audit_events', 'seq')) FROM generate_series(1, ${rows.length}::int)) AS seqs
-      FROM head`.execute(tx);
-  const start = got.rows[0] as { seq: string; hash: string; seqs: string[] };
+      RETURNING seq, hash),
+    seqs AS (SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('audit_events', 'seq')) FROM head, generate_series(1, ${n}::int)) AS seqs)`;
+}
+
+/**
+ * Links new events of one trust into its chain, continuing from a head locked by `lockHeadSql` in the
+ * writer's transaction, which must then insert the returned rows and run `headUpdate` before it commits.
+ */
+export function linkWithin(trustId: string, start: HeadAndSeqs, rows: readonly AuditRow[]): { rows: LinkedAuditRow[]; headUpdate: ReturnType<typeof sql> } {
   const withSeq = rows.map((r, i) => ({ ...r, seq: Number(start.seqs[i]) }));
   const links = linkEvents(
-    { pos: Number(start.seq), hash: start.hash },
+    { pos: start.pos, hash: start.hash },
     withSeq.map((r) => toFields({ ...r, seq: String(r.seq), detail: r.detail as Record<string, unknown>, chain_pos: null, prev_hash: null, hash: null })),
   );
   const linked = withSeq.map((r, i) => {
