@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { FileMigrationProvider, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { PreparingClient } from './prepared-client.ts';
@@ -27,7 +27,21 @@ export function createDb(url: string, max = 10): Db {
 
 const migrationFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
+/** Every migration the folder holds is recorded as applied: the common case, checked without loading them. */
+async function upToDate(db: Db): Promise<boolean> {
+  const files = (await fs.readdir(migrationFolder)).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).map((f) => f.replace(/\.(ts|js)$/, ''));
+  try {
+    const applied = await sql<{ name: string }>`SELECT name FROM haven_migrations`.execute(db);
+    const done = new Set(applied.rows.map((r) => r.name));
+    return files.every((f) => done.has(f));
+  } catch {
+    return false; // a new database: no migration table yet
+  }
+}
+
 export async function migrate(db: Db): Promise<string[]> {
+  // Commands connect often (every `haven ingest`); the migrator imports every migration to compare.
+  if (await upToDate(db)) return [];
   const migrator = new Migrator({
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder }),
