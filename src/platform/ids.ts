@@ -31,3 +31,6 @@ export const newId = (): string => {
   return v7({ random, msecs: state.msecs, seq: state.seq });
 };
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/** Text PostgreSQL takes as a uuid (any version): checked before comparing it with a uuid column. */
+export const isUuid = (text: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);

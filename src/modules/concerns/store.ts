@@ -35,7 +35,6 @@ export function deleteDraftsSql(drafts: readonly { trustId: string; draftId: str
     WHERE d.trust_id = x."trustId" AND d.id = x."draftId" AND d.account_id = x."accountId"`;
 }
 
-
 export function personById(db: Executor, trustId: string, personId: string) {
   return db.selectFrom('people').selectAll().where('trust_id', '=', trustId).where('id', '=', personId).executeTakeFirst();
 }

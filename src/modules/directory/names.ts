@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/index.ts';
 import { loaderPer } from '../../platform/db/tick-loader.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 export const personName = (p: { given_name: string; family_name: string; preferred_name: string | null }) =>
   `${p.preferred_name ?? p.given_name} ${p.family_name}`;
@@ -31,11 +32,9 @@ const schools = loaderPer(async (db: Executor, keys: string[]) => {
   return new Map(rows.rows.map((r) => [`${r.trust_id}/${r.id}`, { id: r.id, name: r.name }]));
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A school of the trust, by id (undefined for another trust's school). */
 export async function schoolById(db: Executor, trustId: string, schoolId: string): Promise<SchoolRow | undefined> {
-  if (db.isTransaction || !UUID.test(trustId) || !UUID.test(schoolId)) {
+  if (db.isTransaction || !isUuid(trustId) || !isUuid(schoolId)) {
     return db.selectFrom('schools').select(['id', 'name']).where('trust_id', '=', trustId).where('id', '=', schoolId).executeTakeFirst();
   }
   const school = await schools(db).get(`${trustId}/${schoolId}`);

@@ -61,18 +61,34 @@ export function lockHeadSql(trustId: string, n: number, after: string) {
  */
 export function linkWithin(trustId: string, start: HeadAndSeqs, rows: readonly AuditRow[]): { rows: LinkedAuditRow[]; headUpdate: ReturnType<typeof sql> } {
   const withSeq = rows.map((r, i) => ({ ...r, seq: Number(start.seqs[i]) }));
-  const links = linkEvents(
-    { pos: start.pos, hash: start.hash },
-    withSeq.map((r) => toFields({ ...r, seq: String(r.seq), detail: r.detail as Record<string, unknown>, chain_pos: null, prev_hash: null, hash: null })),
-  );
-  const linked = withSeq.map((r, i) => {
-    const l = links[i] as (typeof links)[number];
-    return { ...r, chain_pos: l.pos, prev_hash: l.prevHash, hash: l.hash };
-  });
+  const links = linkEvents({ pos: start.pos, hash: start.hash }, withSeq.map(fieldsOf));
   const last = links[links.length - 1];
-  const headUpdate = last ? sql`UPDATE audit_heads SET seq = ${last.pos}, hash = ${last.hash} WHERE trust_id = ${trustId}` : sql`SELECT 1`;
-  return { rows: linked, headUpdate };
+  if (!last) throw new Error('linkWithin: no events to link');
+  return {
+    rows: withSeq.map((r, i) => {
+      const l = links[i] as (typeof links)[number];
+      return { ...r, chain_pos: l.pos, prev_hash: l.prevHash, hash: l.hash };
+    }),
+    headUpdate: sql`UPDATE audit_heads SET seq = ${last.pos}, hash = ${last.hash} WHERE trust_id = ${trustId}`,
+  };
 }
+
+/** The hashed fields of a row made by auditRow, once it has its sequence number. */
+const fieldsOf = (r: AuditRow & { seq: number }): AuditFields => ({
+  trustId: r.trust_id,
+  seq: r.seq,
+  id: r.id,
+  at: r.at,
+  actorAccountId: r.actor_account_id,
+  actorLabel: r.actor_label,
+  action: r.action,
+  recordType: r.record_type,
+  recordId: r.record_id,
+  schoolId: r.school_id,
+  ip: r.ip,
+  userAgent: r.user_agent,
+  detail: r.detail,
+});
 
 /** Links the trust's committed, unchained events (oldest first); returns how many were linked. */
 export async function chainPending(db: Executor, trustId: string, batch = 2000): Promise<number> {
@@ -130,21 +146,7 @@ export type AuditRowOut = {
 };
 
 function toFields(r: AuditRowOut): AuditFields {
-  return {
-    trustId: r.trust_id,
-    seq: Number(r.seq),
-    id: r.id,
-    at: r.at,
-    actorAccountId: r.actor_account_id,
-    actorLabel: r.actor_label,
-    action: r.action,
-    recordType: r.record_type,
-    recordId: r.record_id,
-    schoolId: r.school_id,
-    ip: r.ip,
-    userAgent: r.user_agent,
-    detail: r.detail,
-  };
+  return fieldsOf({ ...r, seq: Number(r.seq) });
 }
 
 export function toChainRow(r: AuditRowOut): ChainRow {

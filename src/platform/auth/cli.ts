@@ -5,7 +5,7 @@ import { audit } from '../audit/service.ts';
 import { withHaven } from '../cli-haven.ts';
 import type { ActorRef, Haven } from '../context.ts';
 import type { Executor } from '../db/index.ts';
-import { newId } from '../ids.ts';
+import { isUuid, newId } from '../ids.ts';
 import { mintToken } from './api-tokens.ts';
 import { MAX_TOKEN_DAYS, temporaryPassphrase } from './model.ts';
 import { hashPassphrase } from './passwords.ts';
@@ -85,14 +85,12 @@ export function parseTokenArgs(args: string[]): TokenCreate {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A trust by id or exact name. */
 async function findTrust(db: Executor, ref: string): Promise<{ id: string; name: string }> {
   const rows = await db
     .selectFrom('trusts')
     .select(['id', 'name'])
-    .where((eb) => (UUID.test(ref) ? eb.or([eb('id', '=', ref), eb('name', '=', ref)]) : eb('name', '=', ref)))
+    .where((eb) => (isUuid(ref) ? eb.or([eb('id', '=', ref), eb('name', '=', ref)]) : eb('name', '=', ref)))
     .execute();
   if (rows.length !== 1 || !rows[0]) throw new UsageError(`No single trust has the id or name "${ref}".`);
   return rows[0];
@@ -106,7 +104,7 @@ async function findSchool(db: Executor, trustId: string, ref: string): Promise<{
     .where('trust_id', '=', trustId)
     .where((eb) => {
       const byName = [eb('name', '=', ref), eb('urn', '=', ref)];
-      return eb.or(UUID.test(ref) ? [eb('id', '=', ref), ...byName] : byName);
+      return eb.or(isUuid(ref) ? [eb('id', '=', ref), ...byName] : byName);
     })
     .execute();
   if (rows.length !== 1 || !rows[0]) throw new UsageError(`No single school of the trust has the id, name or URN "${ref}".`);

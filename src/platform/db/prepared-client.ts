@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 
-const MAX_PER_CONNECTION = 300;
+export const MAX_PER_CONNECTION = 300;
 /** Statements longer than this are one-offs (bulk inserts with inlined values), not worth keeping. */
 const MAX_TEXT = 16_000;
 
