@@ -3,8 +3,8 @@
 // same transaction; status/owner/type/urgency changes write their own timeline entries.
 import { londonDate, londonDateTime, londonTime } from '../../platform/time.ts';
 import { audit, auditEventRow } from '../../platform/audit/service.ts';
-import { PLACEHOLDER, serialize, type Unit, withValue, writeTogether } from '../../platform/db/write-together.ts';
-import { type AuditRow, type LinkedAuditRow, linkWithin } from '../../platform/audit/store.ts';
+import { PLACEHOLDER, type Unit, withValue } from '../../platform/db/write-together.ts';
+import type { AuditRow } from '../../platform/audit/store.ts';
 import { KeyedBatcher } from '../../platform/batcher.ts';
 import type { OutboxRow } from '../../platform/mail/mailer.ts';
 import { can, type Principal } from '../../platform/auth/policy.ts';
@@ -301,8 +301,8 @@ type Written = { reference: string; outbox: OutboxRow[] };
 
 // Reports to one school are written by group commit: the reports waiting take their numbers from the
 // school's gap-free counter together, and their cases, people, first timeline entries, audit events
-// and new-concern mails are one statement, in one transaction with the counter (all or nothing). Two
-// batches may be under way: one reads recipients and builds rows while the other holds the counter.
+// and new-concern mails are one statement with the counter (all or nothing, store.writeReportBatch).
+// Two batches may be under way: one reads recipients and builds rows while the other is written.
 const writers = new WeakMap<Haven, KeyedBatcher<ReportWrite, Written>>();
 function reportWriter(haven: Haven) {
   let writer = writers.get(haven);
@@ -314,23 +314,15 @@ async function writeReports(haven: Haven, items: readonly ReportWrite[]): Promis
   const { trustId, schoolId, prefix } = items[0] as ReportWrite;
   const mails = await newConcernMails(haven, trustId, schoolId, items.map((i) => i.mail));
   const outbox = mails.map((m) => haven.mail.rows(m));
-  const drafts = items.flatMap((i) => (i.draft ? [i.draft] : []));
-  // Everything that does not need the numbers is made before the counter is locked.
-  const units = items.map((item, k) => serialize([...item.rows, { table: 'mail_outbox', rows: outbox[k] ?? [] }]));
-  const references = await haven.db.transaction().execute(async (tx) => {
-    const { first, head } = await store.takeNumbers(tx, trustId, schoolId, items.length);
-    const made = items.map((_, k) => formatReference(prefix, first + k));
-    // The audit events are linked into the trust's chain here, with their references in them.
-    const audit = linkWithin(trustId, head, items.map((item, k) => ({ ...item.audit, detail: JSON.parse(withValue(JSON.stringify(item.audit.detail), made[k] as string)) })));
-    await writeTogether(
-      tx,
-      units.map((unit, k) => [...unit, { table: 'audit_events', rows: [audit.rows[k] as LinkedAuditRow] }]),
-      made,
-      [audit.headUpdate, ...(drafts.length > 0 ? [store.deleteDraftsSql(drafts)] : [])],
-    );
-    return made;
+  const first = await store.writeReportBatch(haven.db, {
+    trustId,
+    schoolId,
+    prefix,
+    units: items.map((item, k) => [...item.rows, { table: 'mail_outbox', rows: outbox[k] ?? [] }]),
+    audit: items.map((item) => item.audit),
+    drafts: items.flatMap((i) => (i.draft ? [i.draft] : [])),
   });
-  return references.map((reference, k) => ({ reference, outbox: outbox[k] ?? [] }));
+  return items.map((_, k) => ({ reference: formatReference(prefix, first + k), outbox: outbox[k] ?? [] }));
 }
 
 export async function myConcerns(haven: Haven, p: Principal, schoolId: string) {

@@ -1,7 +1,8 @@
 // SQL of concerns. Every query is scoped by trust; list queries also apply the routing filter so a
 // case someone may not see is never selected, counted or searched for them.
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
-import { type HeadAndSeqs, lockHeadSql } from '../../platform/audit/store.ts';
+import { type AuditRow, linkedAuditSql } from '../../platform/audit/store.ts';
+import { insertUnitsSql, jsonStringContentSql, type Unit } from '../../platform/db/write-together.ts';
 import type { Executor } from '../../platform/db/index.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
@@ -11,22 +12,36 @@ import './tables.ts';
 export { schoolById, personName } from '../directory/names.ts';
 
 /**
- * Takes the school's next n case numbers (returns the first) and, in the same round trip, locks the
- * trust's audit chain head and takes n audit sequence numbers, so the batch can insert its audit
- * events already linked. The counter row is locked first, then the head, until the transaction ends:
- * numbers have no gaps, as they commit with the cases or not at all.
+ * Writes a batch of reports in ONE statement, run on its own (all or nothing, no transaction around
+ * it): takes the school's next case numbers from its gap-free counter, puts each report's reference
+ * in place of PLACEHOLDER in its rows (`units`) and its audit event, inserts them, links the events
+ * into the trust's chain and deletes the drafts the reports replace. Returns the first number. The
+ * counter row and then the chain head stay locked only while the statement runs and commits: no round
+ * trip to the application happens with them held, which is what bounds a school's report rate.
  */
-export async function takeNumbers(tx: Executor, trustId: string, schoolId: string, n: number): Promise<{ first: number; head: HeadAndSeqs }> {
-  const row = await sql<{ last_number: number; seq: string; hash: string; seqs: string[] }>`
-    WITH counter AS (
-      INSERT INTO concern_counters (trust_id, school_id, last_number) VALUES (${trustId}, ${schoolId}, ${n}::int)
+export async function writeReportBatch(
+  db: Executor,
+  batch: { trustId: string; schoolId: string; prefix: string; units: readonly Unit[]; audit: readonly AuditRow[]; drafts: readonly { trustId: string; draftId: string; accountId: string }[] },
+): Promise<number> {
+  const n = batch.units.length;
+  const reference = sql`${batch.prefix}::text || '-' || lpad(num::text, greatest(4, length(num::text)), '0')`;
+  const ctes = [
+    sql`counter AS (
+      INSERT INTO concern_counters (trust_id, school_id, last_number) VALUES (${batch.trustId}, ${batch.schoolId}, ${n}::int)
       ON CONFLICT (trust_id, school_id) DO UPDATE SET last_number = concern_counters.last_number + EXCLUDED.last_number
-      RETURNING last_number),
-    ${lockHeadSql(trustId, n, 'counter')}
-    SELECT counter.last_number, head.seq, head.hash, seqs.seqs FROM counter, head, seqs`.execute(tx);
-  const r = row.rows[0];
-  if (!r) throw new Error('takeNumbers: the counter gave no row');
-  return { first: Number(r.last_number) - n + 1, head: { pos: Number(r.seq), hash: r.hash, seqs: r.seqs.map(Number) } };
+      RETURNING last_number)`,
+    // formatReference, in SQL: the prefix, then the number with at least four digits.
+    sql`refs AS (
+      SELECT (num - counter.last_number + ${n}::int)::int AS k, ${jsonStringContentSql(reference)} AS json
+        FROM counter, generate_series(counter.last_number - ${n}::int + 1, counter.last_number) AS num)`,
+    ...insertUnitsSql(batch.units, 'refs'),
+    ...linkedAuditSql(batch.trustId, batch.audit, 'refs', 'counter'),
+    ...(batch.drafts.length > 0 ? [sql`drafts_gone AS (${deleteDraftsSql(batch.drafts)})`] : []),
+  ];
+  const r = await sql<{ last_number: number }>`WITH RECURSIVE ${sql.join(ctes, sql`, `)} SELECT last_number FROM counter`.execute(db);
+  const last = r.rows[0]?.last_number;
+  if (last === undefined) throw new Error('writeReportBatch: the counter gave no row');
+  return Number(last) - n + 1;
 }
 
 /** Deletes the drafts that reports replace (each only by its own author). */

@@ -4,8 +4,10 @@ import { sql } from 'kysely';
 import { SYSTEM_ACTOR } from '../context.ts';
 import { buildTrust } from '../testing/factories.ts';
 import { type TestHaven, testHaven } from '../testing/harness.ts';
-import { type AuditFields, auditBody, canonicalJson } from './model.ts';
-import { audit, verifyChains } from './service.ts';
+import { PLACEHOLDER, jsonStringContent } from '../db/write-together.ts';
+import { type AuditFields, auditBody, auditBodyAround, canonicalJson } from './model.ts';
+import { audit, auditEventRow, verifyChains } from './service.ts';
+import { chainAll, linkedAuditSql } from './store.ts';
 
 let h: TestHaven;
 before(async () => {
@@ -39,6 +41,9 @@ test('the hashed text of an event is the canonical JSON of its fields (so chains
   });
   for (const e of [base, { ...base, detail: undefined }, { ...base, detail: [] }, { ...base, actorAccountId: 'x', schoolId: 'y', ip: null }]) {
     assert.equal(auditBody(e), canonicalJson(snake(e)));
+    // A writer hashing in the database puts the sequence number between the two parts.
+    const [before, after] = auditBodyAround(e);
+    assert.equal(`${before}${e.seq}${after}`, auditBody(e));
   }
 });
 
@@ -124,4 +129,56 @@ test('events are written unlinked in their own transaction, and only committed o
   const linked = await h.db.selectFrom('audit_events').select(['chain_pos', 'prev_hash']).where('trust_id', '=', trust.id).executeTakeFirstOrThrow();
   assert.equal(linked.chain_pos, '1');
   assert.equal(linked.prev_hash, '0'.repeat(64));
+});
+
+/** A batch writer's statement: its events linked in SQL, each with its value (from a VALUES list here) in place of PLACEHOLDER. */
+async function writeLinkedBatch(trustId: string, values: string[]) {
+  const rows = values.map((_, k) =>
+    auditEventRow(h, { accountId: null, label: 'Zoë Ünïcödé', ip: '127.0.0.1', userAgent: 'Mozilla/5.0 ✓' }, {
+      trustId,
+      action: 'test.batch',
+      recordType: 'thing',
+      recordId: String(k),
+      detail: { reference: PLACEHOLDER, note: `made as ${PLACEHOLDER} with "quotes" and ünïcödé`, n: k },
+    }),
+  );
+  const given = values.map(jsonStringContent);
+  await sql`WITH RECURSIVE
+    batch_lock AS (SELECT 1 AS one),
+    batch_values AS (SELECT k::int, json FROM unnest(${given}::text[]) WITH ORDINALITY AS v(json, k)),
+    ${sql.join(linkedAuditSql(trustId, rows, 'batch_values', 'batch_lock'), sql`, `)}
+    SELECT 1`.execute(h.db);
+}
+
+test('a batch writer links its events in its own statement: hashed as the chainer would, with each value in place, among other writers', async () => {
+  const trust = await buildTrust(h.db);
+  await h.db.transaction().execute((tx) => audit(tx, h, SYSTEM_ACTOR, { trustId: trust.id, action: 'test.first', recordType: 'thing' }));
+  await chainAll(h.db); // the trust now has a chain head
+  // Batches, single writers and the chainer at once: one unbroken chain.
+  await Promise.all([
+    writeLinkedBatch(trust.id, ['R-1', 'R-2 "odd"', 'R-3']),
+    writeLinkedBatch(trust.id, ['R-4']),
+    ...Array.from({ length: 6 }, (_, i) => h.db.transaction().execute((tx) => audit(tx, h, SYSTEM_ACTOR, { trustId: trust.id, action: 'test.single', recordType: 'thing', recordId: String(i) }))),
+    chainAll(h.db),
+  ]);
+  const batch = await h.db.selectFrom('audit_events').select(['detail', 'hash', 'actor_label']).where('trust_id', '=', trust.id).where('action', '=', 'test.batch').orderBy('seq').execute();
+  assert.deepEqual(
+    batch.map((b) => (b.detail as { reference: string }).reference).sort(),
+    ['R-1', 'R-2 "odd"', 'R-3', 'R-4'],
+  );
+  assert.ok(batch.every((b) => (b.detail as { note: string }).note === `made as ${(b.detail as { reference: string }).reference} with "quotes" and ünïcödé`));
+  assert.ok(batch.every((b) => b.hash !== null), 'linked as written, not left for the chainer');
+  const result = (await verifyChains(h.db)).find((r) => r.trustId === trust.id);
+  assert.deepEqual(result, { trustId: trust.id, events: 11, broken: null });
+});
+
+test('a batch for a trust with no chain head yet writes its events unlinked, and the chainer links them', async () => {
+  const trust = await buildTrust(h.db);
+  await h.db.deleteFrom('audit_heads').where('trust_id', '=', trust.id).execute();
+  await writeLinkedBatch(trust.id, ['R-1', 'R-2']);
+  const waiting = await h.db.selectFrom('audit_events').select(['hash', 'chain_pos']).where('trust_id', '=', trust.id).where('action', '=', 'test.batch').execute();
+  assert.deepEqual(waiting, [{ hash: null, chain_pos: null }, { hash: null, chain_pos: null }]);
+  const result = (await verifyChains(h.db)).find((r) => r.trustId === trust.id);
+  assert.equal(result?.broken, null);
+  assert.ok((result?.events ?? 0) >= 2);
 });

@@ -31,6 +31,23 @@ export function canonicalJson(value: unknown): string {
 
 /** The hashed text of an event: canonicalJson of its fields, written in sorted key order directly (the chainer hashes every event). */
 export function auditBody(e: AuditFields): string {
+  return bodyWithSeq(e, canonicalJson(e.seq));
+}
+
+/** Stands for the sequence number in a body: JSON escapes control characters, so no field can contain it. */
+const SEQ_MARK = '\u0000';
+
+/**
+ * The hashed text of an event before and after its sequence number, for a writer that takes the
+ * number and hashes inside the database (one statement): body = before + seq + after.
+ */
+export function auditBodyAround(e: Omit<AuditFields, 'seq'>): [before: string, after: string] {
+  const text = bodyWithSeq({ ...e, seq: 0 }, SEQ_MARK);
+  const at = text.indexOf(SEQ_MARK);
+  return [text.slice(0, at), text.slice(at + SEQ_MARK.length)];
+}
+
+function bodyWithSeq(e: AuditFields, seq: string): string {
   const fields: [string, unknown][] = [
     ['action', e.action],
     ['actor_account_id', e.actorAccountId],
@@ -49,7 +66,7 @@ export function auditBody(e: AuditFields): string {
   let out = '';
   for (const [key, value] of fields) {
     if (value === undefined) continue;
-    out += `${out ? ',' : '{'}"${key}":${canonicalJson(value)}`;
+    out += `${out ? ',' : '{'}"${key}":${key === 'seq' ? seq : canonicalJson(value)}`;
   }
   return `${out || '{'}}`;
 }

@@ -1,11 +1,12 @@
 // SQL of the audit trail. Writers only insert (no lock, so concurrent changes never queue on the
 // chain); the chainer links committed events into each trust's hash chain under the head's lock.
-// A batch writer (group-committed reports) may instead link its own events as it writes them
-// (`linkWithin`): one head lock per batch rather than an UPDATE of every event afterwards.
-import { sql } from 'kysely';
+// A batch writer (group-committed reports) may instead link its own events in the statement that
+// writes them (`linkedAuditSql`): one head lock per batch rather than an UPDATE of every event afterwards.
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { newId } from '../ids.ts';
-import { type AuditFields, type ChainRow, GENESIS_HASH, linkEvents } from './model.ts';
+import { PLACEHOLDER, splitSql } from '../db/write-together.ts';
+import { type AuditFields, auditBodyAround, type ChainRow, GENESIS_HASH, linkEvents } from './model.ts';
 
 export type AuditInput = Omit<AuditFields, 'seq' | 'id'>;
 
@@ -36,47 +37,54 @@ export async function appendAudit(tx: Executor, e: AuditInput): Promise<void> {
 }
 
 export type AuditRow = ReturnType<typeof auditRow>;
-export type LinkedAuditRow = AuditRow & { seq: number; chain_pos: number; prev_hash: string; hash: string };
-
-/** The trust's chain head (position and hash) and new events' sequence numbers, for `linkEvents`. */
-export type HeadAndSeqs = { pos: number; hash: string; seqs: number[] };
 
 /**
- * SQL (common table expressions, for a writer's own statement) that locks the trust's chain head until
- * the transaction ends and takes n sequence numbers: `head` gives (seq, hash) and `seqs` (seqs). `after`
- * names a CTE that must run first — the writer's own lock — so every batch writer takes its locks in
- * one order and two of them cannot deadlock (the chainer takes only the head).
+ * Common table expressions that write a batch writer's events already linked into the trust's chain,
+ * inside the writer's own statement, so the head is locked only while that statement runs and commits
+ * (no round trip to the application in between). In order: lock the head (after the CTE `after`, the
+ * writer's own lock, so batch writers lock in one order and cannot deadlock; the chainer takes only
+ * the head), take the sequence numbers, hash the events one after another (the same text and SHA-256
+ * as `auditHash`), insert them and move the head. `values` names a CTE (k, json) whose row k replaces
+ * PLACEHOLDER in event k (see `insertUnitsSql`). The statement must start WITH RECURSIVE. A trust with
+ * no head yet gets its events unlinked, and the chainer links them as it links any writer's.
  */
-export function lockHeadSql(trustId: string, n: number, after: string) {
-  return sql`head AS (
-      INSERT INTO audit_heads (trust_id, seq, hash) SELECT ${trustId}, 0, ${GENESIS_HASH} FROM ${sql.table(after)}
-      ON CONFLICT (trust_id) DO UPDATE SET trust_id = audit_heads.trust_id
-      RETURNING seq, hash),
-    seqs AS (SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('audit_events', 'seq')) FROM head, generate_series(1, ${n}::int)) AS seqs)`;
+export function linkedAuditSql(trustId: string, rows: readonly AuditRow[], values: string, after: string): RawBuilder<unknown>[] {
+  const first = rows[0];
+  if (!first) throw new Error('linkedAuditSql: no events to write');
+  const n = rows.length;
+  // Per event: its hashed text before and after the sequence number, and its row (JSON, no seq yet).
+  const around = rows.map((r) => auditBodyAround(fieldsOf(r)));
+  const columns = Object.keys(first);
+  const v = sql.table(values);
+  return [
+    sql`audit_head AS (SELECT h.seq AS pos, h.hash FROM audit_heads h, ${sql.table(after)} WHERE h.trust_id = ${trustId} FOR UPDATE OF h)`,
+    sql`audit_in AS (
+      SELECT e.k::int AS k, e.before, e.after, e.row, nextval(pg_get_serial_sequence('audit_events', 'seq')) AS seq
+        FROM ROWS FROM (${splitSql(around.map((a) => a[0]))}, ${splitSql(around.map((a) => a[1]))}, ${splitSql(rows.map((r) => JSON.stringify(r)))})
+             WITH ORDINALITY AS e(before, after, row, k))`,
+    sql`audit_bodies AS (
+      SELECT i.k, replace(i.before, ${PLACEHOLDER}, v.json) || i.seq || replace(i.after, ${PLACEHOLDER}, v.json) AS body FROM audit_in i JOIN ${v} v ON v.k = i.k)`,
+    sql`audit_chain (k, hash) AS (
+      SELECT 0, hash FROM audit_head
+      UNION ALL
+      SELECT b.k, encode(sha256(convert_to(c.hash || E'\n' || b.body, 'UTF8')), 'hex') FROM audit_chain c JOIN audit_bodies b ON b.k = c.k + 1)`,
+    sql`audit_written AS (
+      INSERT INTO audit_events (${sql.join(columns.map((c) => sql.ref(c)))}, seq, chain_pos, prev_hash, hash)
+      SELECT ${sql.join(columns.map((c) => sql.ref(`r.${c}`)))}, i.seq, h.pos + i.k, p.hash, c.hash
+        FROM audit_in i
+        JOIN ${v} v ON v.k = i.k
+        CROSS JOIN jsonb_populate_record(NULL::audit_events, replace(i.row, ${PLACEHOLDER}, v.json)::jsonb) AS r
+        LEFT JOIN audit_head h ON true
+        LEFT JOIN audit_chain c ON c.k = i.k
+        LEFT JOIN audit_chain p ON p.k = i.k - 1)`,
+    sql`audit_head_moved AS (
+      UPDATE audit_heads a SET seq = h.pos + ${n}, hash = c.hash FROM audit_head h, audit_chain c WHERE a.trust_id = ${trustId} AND c.k = ${n}::int)`,
+  ];
 }
 
-/**
- * Links new events of one trust into its chain, continuing from a head locked by `lockHeadSql` in the
- * writer's transaction, which must then insert the returned rows and run `headUpdate` before it commits.
- */
-export function linkWithin(trustId: string, start: HeadAndSeqs, rows: readonly AuditRow[]): { rows: LinkedAuditRow[]; headUpdate: ReturnType<typeof sql> } {
-  const withSeq = rows.map((r, i) => ({ ...r, seq: Number(start.seqs[i]) }));
-  const links = linkEvents({ pos: start.pos, hash: start.hash }, withSeq.map(fieldsOf));
-  const last = links[links.length - 1];
-  if (!last) throw new Error('linkWithin: no events to link');
-  return {
-    rows: withSeq.map((r, i) => {
-      const l = links[i] as (typeof links)[number];
-      return { ...r, chain_pos: l.pos, prev_hash: l.prevHash, hash: l.hash };
-    }),
-    headUpdate: sql`UPDATE audit_heads SET seq = ${last.pos}, hash = ${last.hash} WHERE trust_id = ${trustId}`,
-  };
-}
-
-/** The hashed fields of a row made by auditRow, once it has its sequence number. */
-const fieldsOf = (r: AuditRow & { seq: number }): AuditFields => ({
+/** The hashed fields of a row made by auditRow (all but its sequence number, which the statement takes). */
+const fieldsOf = (r: AuditRow): Omit<AuditFields, 'seq'> => ({
   trustId: r.trust_id,
-  seq: r.seq,
   id: r.id,
   at: r.at,
   actorAccountId: r.actor_account_id,
@@ -146,7 +154,7 @@ export type AuditRowOut = {
 };
 
 function toFields(r: AuditRowOut): AuditFields {
-  return fieldsOf({ ...r, seq: Number(r.seq) });
+  return { ...fieldsOf(r), seq: Number(r.seq) };
 }
 
 export function toChainRow(r: AuditRowOut): ChainRow {

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { newId } from '../ids.ts';
 import { type TestHaven, testHaven } from '../testing/harness.ts';
-import { PLACEHOLDER, serialize, withValue, writeTogether } from './write-together.ts';
+import { PLACEHOLDER, serialize, splitSql, withValue, writeTogether } from './write-together.ts';
 
 let h: TestHaven;
 before(async () => {
@@ -84,4 +84,20 @@ test('a deletion rides in the same statement', async () => {
   await sql`INSERT INTO wt_parent VALUES (${id}, 'old', now(), '{}', '{}')`.execute(h.db);
   await writeTogether(h.db, [[{ table: 'wt_parent', rows: [parentRow(newId(), 'R-8')] }]], [], [sql`DELETE FROM wt_parent WHERE id = ${id}`]);
   assert.equal(await count([id]), 0);
+});
+
+test('a list travels as one parameter and comes back in order; a text that would break it is refused', async () => {
+  const texts = Array.from({ length: 150 }, (_, i) => `{"i":${i},"s":"a\\u001e b , \\" [${i}]"}`);
+  const back = await sql<{ t: string; k: string }>`SELECT t, k FROM ${splitSql(texts)} WITH ORDINALITY AS x(t, k)`.execute(h.db);
+  assert.deepEqual(back.rows.map((r) => r.t), texts);
+  assert.deepEqual(back.rows.map((r) => Number(r.k)), texts.map((_, i) => i + 1));
+  assert.throws(() => splitSql(['ok', '']), /empty/);
+  assert.throws(() => splitSql(['ok', 'a\u001eb']), /separator/);
+});
+
+test('an empty value is written like any other', async () => {
+  const id = newId();
+  await writeTogether(h.db, [[{ table: 'wt_parent', rows: [parentRow(id, `x${PLACEHOLDER}`)] }]], ['']);
+  const row = await sql<{ ref: string }>`SELECT ref FROM wt_parent WHERE id = ${id}`.execute(h.db);
+  assert.equal(row.rows[0]?.ref, 'x');
 });

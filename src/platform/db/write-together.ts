@@ -1,10 +1,11 @@
 // Several rows in several tables written by ONE statement (one round trip, all or nothing), for hot
 // paths where an INSERT per table costs more round trips than work. Each table's rows travel as one
-// JSON parameter turned back into rows of that table's own type by jsonb_populate_recordset, so every
-// column keeps its real type, constraint, trigger and foreign key (checked at the end of the statement).
+// parameter (a JSON array per unit) turned back into rows of that table's own type by
+// jsonb_populate_recordset, so every column keeps its real type, constraint, trigger and foreign key
+// (checked at the end of the statement).
 //
-// Rows may be written before a value only the database can give is known (a case reference from a
-// counter): they carry PLACEHOLDER, and the caller substitutes each unit's value once it has it.
+// Rows may be made before a value only the database can give is known (a case reference from a
+// counter): they carry PLACEHOLDER, which the statement itself replaces with each unit's value.
 import { randomBytes } from 'node:crypto';
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from './index.ts';
@@ -22,10 +23,7 @@ export type TableRows = { table: string; rows: readonly Row[] } | { table: strin
 /** The rows one unit (one report) writes, table by table, in the order the tables are written. */
 export type Unit = readonly TableRows[];
 
-/**
- * Turns a unit's rows into JSON ahead of the write: a batch does this before it takes its locks, so
- * they are held for the substitution and the round trip only.
- */
+/** Turns a unit's rows into JSON (tables with no rows left out); a table given as JSON stays as it is. */
 export function serialize(unit: Unit): Unit {
   return unit.flatMap((t) => {
     if (!('rows' in t)) return [t];
@@ -39,27 +37,62 @@ export function serialize(unit: Unit): Unit {
  * row of unit k (strings and JSON alike). `also` adds further data-modifying statements (a DELETE).
  */
 export async function writeTogether(db: Executor, units: readonly Unit[], values: readonly string[] = [], also: readonly RawBuilder<unknown>[] = []): Promise<void> {
+  // Each value as a whole JSON string (never empty, unlike its content), its quotes taken off in SQL.
+  const given = units.map((_, k) => JSON.stringify(values[k] ?? PLACEHOLDER));
+  const ctes = [
+    sql`wt_values AS (SELECT k::int, substr(v, 2, length(v) - 2) AS json FROM ${splitSql(given)} WITH ORDINALITY AS x(v, k))`,
+    ...insertUnitsSql(units, 'wt_values'),
+    ...also.map((stmt, i) => sql`${sql.raw(`wt_also${i}`)} AS (${stmt})`),
+  ];
+  await sql`WITH ${sql.join(ctes, sql`, `)} SELECT 1`.execute(db);
+}
+
+/**
+ * Common table expressions inserting every unit's rows, one per table. `values` names a CTE with
+ * columns (k, json): unit k's PLACEHOLDER becomes its `json` (the value as JSON string content, see
+ * `jsonStringContent`), so a value the same statement makes (a number from a counter) can go in.
+ * Every unit needs its row in `values`.
+ */
+export function insertUnitsSql(units: readonly Unit[], values: string, name = 'w'): RawBuilder<unknown>[] {
   const tables = new Map<string, { columns: readonly string[]; json: string[] }>();
   units.forEach((unit, k) => {
-    const value = values[k];
     for (const t of serialize(unit)) {
       if (!('json' in t)) continue;
       let entry = tables.get(t.table);
-      if (!entry) tables.set(t.table, (entry = { columns: t.columns, json: [] }));
-      entry.json.push(value === undefined || !t.json.includes(PLACEHOLDER) ? t.json : t.json.split(PLACEHOLDER).join(JSON.stringify(value).slice(1, -1)));
+      if (!entry) tables.set(t.table, (entry = { columns: t.columns, json: units.map(() => '') }));
+      entry.json[k] = entry.json[k] ? `${entry.json[k]},${t.json}` : t.json;
     }
   });
-  const parts = [...tables].map(([table, t], i) => {
+  return [...tables].map(([table, t], i) => {
     const columns = sql.join(t.columns.map((c) => sql.ref(c)));
-    return sql`${sql.raw(`w${i}`)} AS (
+    const fromRows = sql.join(t.columns.map((c) => sql.ref(`r.${c}`)));
+    return sql`${sql.raw(`${name}${i}`)} AS (
         INSERT INTO ${sql.table(table)} (${columns})
-        SELECT ${columns} FROM jsonb_populate_recordset(NULL::${sql.table(table)}, ${`[${t.json.join(',')}]`}::jsonb))`;
+        SELECT ${fromRows} FROM ${splitSql(t.json.map((j) => `[${j}]`))} WITH ORDINALITY AS u(j, k)
+          JOIN ${sql.table(values)} v ON v.k = u.k,
+          jsonb_populate_recordset(NULL::${sql.table(table)}, replace(u.j, ${PLACEHOLDER}, v.json)::jsonb) AS r)`;
   });
-  const extra = also.map((stmt, i) => sql`${sql.raw(`x${i}`)} AS (${stmt})`);
-  const ctes = [...parts, ...extra];
-  if (ctes.length === 0) return;
-  await sql`WITH ${sql.join(ctes, sql`, `)} SELECT 1`.execute(db);
 }
+
+/** Separates texts in one parameter: JSON (and canonical JSON) writes control characters escaped, never raw. */
+const SEPARATOR = '\u001e';
+
+/**
+ * A list of non-empty texts as one parameter, split back into rows in order (`WITH ORDINALITY` gives
+ * their positions). Not an SQL array, nor JSON: the planner sizes `unnest` by the array's length, so a
+ * prepared statement would be planned afresh for every batch size, and a JSON array of JSON texts
+ * escapes every quote twice. `string_to_table` it sizes the same for any length: one plan.
+ */
+export function splitSql(texts: readonly string[]): RawBuilder<unknown> {
+  if (texts.some((t) => t.length === 0 || t.includes(SEPARATOR))) throw new Error('splitSql: a text is empty or holds the separator');
+  return sql`string_to_table(${texts.join(SEPARATOR)}::text, ${SEPARATOR}::text)`;
+}
+
+/** A value as the inside of a JSON string (what PLACEHOLDER is replaced by inside row JSON). */
+export const jsonStringContent = (value: string) => JSON.stringify(value).slice(1, -1);
+
+/** The same in SQL, for a value the statement itself makes. */
+export const jsonStringContentSql = (expr: RawBuilder<unknown>) => sql`substr(to_json(${expr})::text, 2, length(to_json(${expr})::text) - 2)`;
 
 /** Puts a value into a JS copy of a row's text (for what is sent after the write). */
 export const withValue = (text: string, value: string) => text.split(PLACEHOLDER).join(value);
