@@ -9,7 +9,7 @@ import { startWorker } from '../ingest/worker-source.ts';
 import type { CategoryTable } from './lists.ts';
 
 /** Bump when the table's layout or hashing changes. */
-const VERSION = 1;
+const VERSION = 2;
 const FILES = ['usage', 'domains', 'urls'] as const;
 
 /**

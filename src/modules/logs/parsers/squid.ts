@@ -102,10 +102,15 @@ export function squidNativeParser(source = 'squid'): LineParser & { parseRange(t
     // "error:invalid-request"…: not web requests, so not events and not malformed either.
     if (line.startsWith('error:', urlStart)) return SKIP;
 
-    // host: after "scheme://" and any user info, up to port, path, query or fragment
+    // host: after "scheme://" (within the first 16 characters) and any user info, up to port, path,
+    // query or fragment. The scheme is looked for by hand: indexOf would search the rest of the line.
     let hs = urlStart;
-    const scheme = line.indexOf('://', urlStart);
-    if (scheme !== -1 && scheme < urlEnd && scheme - urlStart < 16) hs = scheme + 3;
+    for (let j = urlStart; j < urlEnd && j - urlStart < 16; j++) {
+      if (line.charCodeAt(j) === 58 /* : */ && line.charCodeAt(j + 1) === 47 && line.charCodeAt(j + 2) === 47) {
+        hs = j + 3;
+        break;
+      }
+    }
     let he = urlEnd;
     for (let j = hs; j < urlEnd; j++) {
       const h = line.charCodeAt(j);
