@@ -60,7 +60,7 @@ export function linkedAuditSql(trustId: string, rows: readonly AuditRow[], value
     sql`audit_head AS (SELECT h.seq AS pos, h.hash FROM audit_heads h, ${sql.table(after)} WHERE h.trust_id = ${trustId} FOR UPDATE OF h)`,
     sql`audit_in AS (
       SELECT e.k::int AS k, e.before, e.after, e.row, nextval(pg_get_serial_sequence('audit_events', 'seq')) AS seq
-        FROM ROWS FROM (${splitSql(around.map((a) => a[0]))}, ${splitSql(around.map((a) => a[1]))}, ${splitSql(rows.map((r) => JSON.stringify(r)))})
+        FROM ROWS FROM (${splitSql(around.map((a) => a[0]))}, ${splitSql(around.map((a) => a[1]))}, ${splitSql(rows.map((r) => JSON.stringify({ ...r, at: r.at.toISOString() })))})
              WITH ORDINALITY AS e(before, after, row, k))`,
     sql`audit_bodies AS (
       SELECT i.k, replace(i.before, ${PLACEHOLDER}, v.json) || i.seq || replace(i.after, ${PLACEHOLDER}, v.json) AS body FROM audit_in i JOIN ${v} v ON v.k = i.k)`,
