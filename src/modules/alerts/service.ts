@@ -205,18 +205,13 @@ export async function raiseAlerts(
       source_run_id: sourceRunId ?? null,
       updated_at: now,
     }));
-    await store.insertAlerts(tx, rows);
     await store.applyFolds(
       tx,
       trustId,
       extended.map((t) => ({ id: t.id, firstAt: new Date(t.firstAt), lastAt: new Date(t.lastAt), eventCount: t.eventCount, priority: t.priority })),
       now,
     );
-    await store.insertEvents(
-      tx,
-      touched.flatMap((t) => t.events),
-    );
-    const history: Insertable<LogAlertHistoryTable>[] = [
+    const history: store.HistoryRow[] = [
       ...fresh.map((t) => ({
         trust_id: trustId,
         alert_id: t.id,
@@ -228,7 +223,7 @@ export async function raiseAlerts(
         status_from: null,
         status_to: 'open',
         note: t.why,
-        data: JSON.stringify({ eventCount: t.eventCount, folded: t.foldedCandidates, sourceRunId: sourceRunId ?? null }),
+        data: { eventCount: t.eventCount, folded: t.foldedCandidates, sourceRunId: sourceRunId ?? null },
       })),
       ...extended.map((t) => ({
         trust_id: trustId,
@@ -241,10 +236,15 @@ export async function raiseAlerts(
         status_from: 'open',
         status_to: 'open',
         note: `${t.foldedCandidates} more ${t.foldedCandidates === 1 ? 'occurrence' : 'occurrences'} folded in`,
-        data: JSON.stringify({ candidates: t.foldedCandidates, eventsKept: t.events.length, sourceRunId: sourceRunId ?? null }),
+        data: { candidates: t.foldedCandidates, eventsKept: t.events.length, sourceRunId: sourceRunId ?? null },
       })),
     ];
-    await store.insertHistory(tx, history);
+    await store.insertRaised(
+      tx,
+      rows,
+      touched.flatMap((t) => t.events),
+      history,
+    );
     await audit(tx, haven, SYSTEM_ACTOR, {
       trustId,
       schoolId,

@@ -2,6 +2,7 @@
 // and chunked below PostgreSQL's 65,535 parameter limit, because the log pipeline raises in batches.
 import { type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Executor } from '../../platform/db/index.ts';
+import { writeTogether } from '../../platform/db/write-together.ts';
 import type { LogAlertEventsTable, LogAlertHistoryTable, LogAlertsTable } from './tables.ts';
 import './tables.ts';
 export { schoolById } from '../directory/names.ts';
@@ -46,11 +47,22 @@ export async function storedEventCounts(tx: Executor, trustId: string, alertIds:
   return new Map(rows.map((r) => [r.alert_id, Number(r.n)]));
 }
 
-export const insertAlerts = (tx: Executor, rows: Insertable<LogAlertsTable>[]) =>
-  insertChunked(rows, 1000, (chunk) => tx.insertInto('log_alerts').values(chunk).execute());
+/** A history row as the batch statement takes it: `data` as an object (a jsonb column). */
+export type HistoryRow = Omit<Insertable<LogAlertHistoryTable>, 'data'> & { data: Record<string, unknown> };
 
-export const insertEvents = (tx: Executor, rows: Insertable<LogAlertEventsTable>[]) =>
-  insertChunked(rows, 2000, (chunk) => tx.insertInto('log_alert_events').values(chunk).execute());
+/**
+ * New alerts, the events behind new and extended ones, and their history rows in ONE statement
+ * (write-together.ts): an ingest raises hundreds at once, and a multi-row INSERT per table with a
+ * parameter per value cost ~0.4 ms an alert to build, bind and plan.
+ */
+export const insertRaised = (tx: Executor, alerts: Insertable<LogAlertsTable>[], events: Insertable<LogAlertEventsTable>[], history: HistoryRow[]) =>
+  writeTogether(tx, [
+    [
+      { table: 'log_alerts', rows: alerts },
+      { table: 'log_alert_events', rows: events },
+      { table: 'log_alert_history', rows: history },
+    ],
+  ]);
 
 export const insertHistory = (tx: Executor, rows: Insertable<LogAlertHistoryTable>[]) =>
   insertChunked(rows, 2000, (chunk) => tx.insertInto('log_alert_history').values(chunk).execute());

@@ -28,8 +28,8 @@ export async function writeReportBatch(db: Executor, batch: ReportBatch): Promis
 
 type ReportBatch = { trustId: string; schoolId: string; prefix: string; units: readonly Unit[]; audit: readonly AuditRow[]; drafts: readonly { trustId: string; draftId: string; accountId: string }[] };
 
-/** The statement of writeReportBatch (apart for measuring what building it costs). */
-export function writeReportBatchQuery(batch: ReportBatch) {
+/** The statement of writeReportBatch. */
+function writeReportBatchQuery(batch: ReportBatch) {
   const n = batch.units.length;
   const reference = sql`${batch.prefix}::text || '-' || lpad(num::text, greatest(4, length(num::text)), '0')`;
   const ctes = [
