@@ -1,7 +1,9 @@
 // SQL of log ingest: runs, checkpoints (hourly counts, raw blocks, how far a watched file was read),
 // and the directory the pipeline attributes lines with. Every query is scoped to its trust.
-import { sql } from 'kysely';
-import type { Executor } from '../../platform/db/index.ts';
+import { type CompiledQuery, sql } from 'kysely';
+import type pg from 'pg';
+import { CopyRow, copyRows } from '../../platform/db/copy-binary.ts';
+import type { Db, Executor } from '../../platform/db/index.ts';
 import type { AggregateRow } from './aggregate/aggregate.ts';
 import type { AttributionDirectory, DirectoryPerson } from './attribute/attribute.ts';
 import './tables.ts';
@@ -65,47 +67,47 @@ export type Checkpoint = {
  * the run's running totals and (for a watched file) the new offset — so a restart resumes exactly
  * where the last committed checkpoint ended, never counting a line twice.
  */
-export async function writeCheckpoint(tx: Executor, c: Checkpoint, now: Date): Promise<void> {
+export async function writeCheckpoint(client: pg.ClientBase, db: Db, c: Checkpoint, now: Date): Promise<void> {
+  // Kysely builds the statements; they run on the checkpoint's own client, beside its COPY.
+  const run = (q: { compile(db: Db): CompiledQuery }) => {
+    const compiled = q.compile(db); // a query builder ignores the argument; raw SQL needs it
+    return client.query(compiled.sql, compiled.parameters as unknown[]);
+  };
   if (c.hourly.length > 0) {
-    await sql`
+    await run(sql`
       INSERT INTO log_hourly (trust_id, school_id, hour, user_group, category, action, run_id, events, bytes)
       SELECT ${c.trustId}::uuid, ${c.schoolId}::uuid, to_timestamp(h / 1000.0), g, cat, act, ${c.runId}::uuid, n, b
         FROM unnest(${c.hourly.map((r) => r.hourStart)}::float8[], ${c.hourly.map((r) => r.group)}::text[], ${c.hourly.map((r) => r.category)}::text[],
                     ${c.hourly.map((r) => r.action)}::text[], ${c.hourly.map((r) => r.count)}::bigint[], ${c.hourly.map((r) => r.bytes)}::bigint[]) AS v(h, g, cat, act, n, b)
       ON CONFLICT (trust_id, school_id, hour, user_group, category, action, run_id)
-      DO UPDATE SET events = log_hourly.events + excluded.events, bytes = log_hourly.bytes + excluded.bytes`.execute(tx);
+      DO UPDATE SET events = log_hourly.events + excluded.events, bytes = log_hourly.bytes + excluded.bytes`);
   }
   if (c.blocks.length > 0) {
-    await tx
-      .insertInto('log_event_blocks')
-      .values(
-        c.blocks.map((b) => ({
-          trust_id: c.trustId,
-          id: b.id,
-          school_id: c.schoolId,
-          run_id: c.runId,
-          seq: b.seq,
-          first_at: b.firstAt === null ? null : new Date(b.firstAt),
-          last_at: b.lastAt === null ? null : new Date(b.lastAt),
-          lines: b.lines,
-          codec: 'zstd' as const,
-          data: Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
-        })),
-      )
-      .execute();
+    // The compressed blocks are most of a checkpoint's bytes: streamed by COPY, not copied into a message.
+    await copyRows(
+      client,
+      'log_event_blocks',
+      ['trust_id', 'id', 'school_id', 'run_id', 'seq', 'first_at', 'last_at', 'lines', 'codec', 'data'],
+      c.blocks.map((b) =>
+        new CopyRow(10).uuid(c.trustId).uuid(b.id).uuid(c.schoolId).uuid(c.runId).int4(b.seq).timestamptz(b.firstAt).timestamptz(b.lastAt).int4(b.lines).text('zstd').bytea(b.data),
+      ),
+    );
   }
-  await tx
-    .updateTable('log_ingest_runs')
-    .set({ bytes: c.totals.bytes, lines: c.totals.lines, events: c.totals.events, skipped: c.totals.skipped, malformed: JSON.stringify(c.totals.malformed) })
-    .where('trust_id', '=', c.trustId)
-    .where('id', '=', c.runId)
-    .execute();
+  await run(
+    db
+      .updateTable('log_ingest_runs')
+      .set({ bytes: c.totals.bytes, lines: c.totals.lines, events: c.totals.events, skipped: c.totals.skipped, malformed: JSON.stringify(c.totals.malformed) })
+      .where('trust_id', '=', c.trustId)
+      .where('id', '=', c.runId),
+  );
   if (c.offset) {
-    await tx
-      .insertInto('log_file_offsets')
-      .values({ trust_id: c.trustId, source_id: c.offset.sourceId, file_key: c.offset.fileKey, path: c.offset.path, head_hash: c.offset.headHash, read_to: c.offset.readTo, updated_at: now })
-      .onConflict((oc) => oc.columns(['trust_id', 'source_id', 'file_key']).doUpdateSet({ path: c.offset!.path, head_hash: c.offset!.headHash, read_to: c.offset!.readTo, updated_at: now }))
-      .execute();
+    const o = c.offset;
+    await run(
+      db
+        .insertInto('log_file_offsets')
+        .values({ trust_id: c.trustId, source_id: o.sourceId, file_key: o.fileKey, path: o.path, head_hash: o.headHash, read_to: o.readTo, updated_at: now })
+        .onConflict((oc) => oc.columns(['trust_id', 'source_id', 'file_key']).doUpdateSet({ path: o.path, head_hash: o.headHash, read_to: o.readTo, updated_at: now })),
+    );
   }
 }
 

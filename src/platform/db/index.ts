@@ -17,12 +17,43 @@ export type Tx = Transaction<Database>;
 /** Either the pool or an open transaction: stores accept both so services can compose them. */
 export type Executor = Kysely<Database>;
 
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createDb(url: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'haven', Client: PreparingClient });
   pool.on('error', () => {
     // An idle client lost its server (restart, network): the pool replaces it on next use.
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * A transaction on a node-postgres client of the pool behind `db`, for what Kysely cannot send: COPY
+ * (bulk bytes streamed to the server as they are, where a parameter is copied into a growing message
+ * buffer several times over). Commits when fn resolves, rolls back when it throws.
+ */
+export async function clientTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('clientTransaction: this database handle was not made by createDb');
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    try {
+      const out = await fn(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: unknown) => {
+        broken = e instanceof Error ? e : new Error(String(e));
+      });
+      throw err;
+    }
+  } finally {
+    client.release(broken); // a client that could not roll back is closed, not reused
+  }
 }
 
 const migrationFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');

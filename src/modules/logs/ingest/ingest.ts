@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { audit } from '../../../platform/audit/service.ts';
 import type { ActorRef, Haven } from '../../../platform/context.ts';
+import { clientTransaction } from '../../../platform/db/index.ts';
 import { newId } from '../../../platform/ids.ts';
 import { raiseAlerts } from '../../alerts/service.ts';
 import { Aggregator } from '../aggregate/aggregate.ts';
@@ -142,7 +143,7 @@ export async function ingest(haven: Haven, actor: ActorRef, req: IngestRequest):
     sinceCheckpoint = 0;
     return c;
   };
-  const write = (c: store.Checkpoint) => haven.db.transaction().execute((tx) => store.writeCheckpoint(tx, c, haven.clock.now()));
+  const write = (c: store.Checkpoint) => clientTransaction(haven.db, (client) => store.writeCheckpoint(client, haven.db, c, haven.clock.now()));
   // One checkpoint is written while the workers go on: waiting for it would leave them idle.
   let persisting: Promise<void> = Promise.resolve();
 
