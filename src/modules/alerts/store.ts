@@ -1,5 +1,6 @@
-// SQL of alerts. Every query is scoped by trust (and school where it lists); inserts are multi-row
-// and chunked below PostgreSQL's 65,535 parameter limit, because the log pipeline raises in batches.
+// SQL of alerts. Every query is scoped by trust (and school where it lists). What an ingest raises is
+// written by one statement (insertRaised); other inserts are multi-row and chunked below PostgreSQL's
+// 65,535 parameter limit.
 import { type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Executor } from '../../platform/db/index.ts';
 import { writeTogether } from '../../platform/db/write-together.ts';

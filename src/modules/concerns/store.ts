@@ -19,17 +19,10 @@ export { schoolById, personName } from '../directory/names.ts';
  * counter row and then the chain head stay locked only while the statement runs and commits: no round
  * trip to the application happens with them held, which is what bounds a school's report rate.
  */
-export async function writeReportBatch(db: Executor, batch: ReportBatch): Promise<number> {
-  const r = await writeReportBatchQuery(batch).execute(db);
-  const last = r.rows[0]?.last_number;
-  if (last === undefined) throw new Error('writeReportBatch: the counter gave no row');
-  return Number(last) - batch.units.length + 1;
-}
-
-type ReportBatch = { trustId: string; schoolId: string; prefix: string; units: readonly Unit[]; audit: readonly AuditRow[]; drafts: readonly { trustId: string; draftId: string; accountId: string }[] };
-
-/** The statement of writeReportBatch. */
-function writeReportBatchQuery(batch: ReportBatch) {
+export async function writeReportBatch(
+  db: Executor,
+  batch: { trustId: string; schoolId: string; prefix: string; units: readonly Unit[]; audit: readonly AuditRow[]; drafts: readonly { trustId: string; draftId: string; accountId: string }[] },
+): Promise<number> {
   const n = batch.units.length;
   const reference = sql`${batch.prefix}::text || '-' || lpad(num::text, greatest(4, length(num::text)), '0')`;
   const ctes = [
@@ -45,7 +38,10 @@ function writeReportBatchQuery(batch: ReportBatch) {
     ...linkedAuditSql(batch.trustId, batch.audit, 'refs', 'counter'),
     ...(batch.drafts.length > 0 ? [sql`drafts_gone AS (${deleteDraftsSql(batch.drafts)})`] : []),
   ];
-  return sql<{ last_number: number }>`WITH RECURSIVE ${sql.join(ctes, sql`, `)} SELECT last_number FROM counter`;
+  const r = await sql<{ last_number: number }>`WITH RECURSIVE ${sql.join(ctes, sql`, `)} SELECT last_number FROM counter`.execute(db);
+  const last = r.rows[0]?.last_number;
+  if (last === undefined) throw new Error('writeReportBatch: the counter gave no row');
+  return Number(last) - n + 1;
 }
 
 /** Deletes the drafts that reports replace (each only by its own author). */

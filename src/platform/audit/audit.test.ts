@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { SYSTEM_ACTOR } from '../context.ts';
 import { buildTrust } from '../testing/factories.ts';
 import { type TestHaven, testHaven } from '../testing/harness.ts';
-import { PLACEHOLDER, jsonStringContent } from '../db/write-together.ts';
+import { PLACEHOLDER, valuesSql } from '../db/write-together.ts';
 import { type AuditFields, auditBody, auditBodyAround, canonicalJson } from './model.ts';
 import { audit, auditEventRow, verifyChains } from './service.ts';
 import { chainAll, linkedAuditSql } from './store.ts';
@@ -142,10 +142,9 @@ async function writeLinkedBatch(trustId: string, values: string[]) {
       detail: { reference: PLACEHOLDER, note: `made as ${PLACEHOLDER} with "quotes" and ünïcödé`, n: k },
     }),
   );
-  const given = values.map(jsonStringContent);
   await sql`WITH RECURSIVE
     batch_lock AS (SELECT 1 AS one),
-    batch_values AS (SELECT k::int, json FROM unnest(${given}::text[]) WITH ORDINALITY AS v(json, k)),
+    ${valuesSql('batch_values', values)},
     ${sql.join(linkedAuditSql(trustId, rows, 'batch_values', 'batch_lock'), sql`, `)}
     SELECT 1`.execute(h.db);
 }

@@ -2,6 +2,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { loaderPer } from '../db/tick-loader.ts';
 import type { Executor } from '../db/index.ts';
+import { splitSql } from '../db/write-together.ts';
 import type { Account } from '../db/schema.ts';
 import type { Grant } from './policy.ts';
 import type { Role } from './roles.ts';
@@ -58,15 +59,14 @@ type SessionRow = {
 };
 
 // Every request looks its session up: the lookups of requests that arrive together share one query.
-// The hashes travel as JSON: an SQL array's length would make the planner plan the statement afresh
-// for every count of sessions (see insertUnitsSql), where JSON keeps one plan.
+// The hashes travel as one split text, not an SQL array, so the statement keeps one plan (splitSql).
 const sessions = loaderPer(async (db: Executor, idHashes: string[]) => {
   const rows = await sql<SessionRow>`
     SELECT s.id_hash, s.account_id, s.csrf_token, s.mfa_passed, s.trust_id, s.school_id, s.created_at, s.last_seen_at,
            a.display_name, a.email, a.disabled_at, a.must_change_password,
            (SELECT coalesce(json_agg(m ORDER BY m.name), '[]') FROM (${membershipsSql(sql.ref('s.account_id'))}) m) AS memberships
       FROM sessions s JOIN accounts a ON a.id = s.account_id
-     WHERE s.id_hash = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(idHashes)}::jsonb)))`.execute(db);
+     WHERE s.id_hash = ANY(ARRAY(SELECT ${splitSql(idHashes)}))`.execute(db);
   return new Map(rows.rows.map((r) => [r.id_hash, r]));
 });
 

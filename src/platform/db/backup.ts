@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { quoteIdent } from './copy-binary.ts';
 
 export const BACKUP_FORMAT = 'haven-backup';
 const TABLE_MARK = '--haven-table ';
@@ -19,7 +20,6 @@ export type BackupHeader = { format: string; version: 1; createdAt: string; serv
 export type BackupResult = { tables: Record<string, number> };
 
 const SKIP = new Set(['haven_migrations', 'haven_migrations_lock']);
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Application tables, parents before children, with their stored (non-generated) columns. */
 async function tablesInOrder(client: pg.ClientBase): Promise<TableInfo[]> {
@@ -81,8 +81,8 @@ export async function writeBackup(databaseUrl: string, destination: Writable, no
     await writeLine(gzip, JSON.stringify(header));
     for (const table of tables) {
       await writeLine(gzip, `${TABLE_MARK}${table.name}`);
-      const cols = table.columns.map(ident).join(', ');
-      const stream = client.query(copyTo(`COPY ${ident(table.name)} (${cols}) TO STDOUT`));
+      const cols = table.columns.map(quoteIdent).join(', ');
+      const stream = client.query(copyTo(`COPY ${quoteIdent(table.name)} (${cols}) TO STDOUT`));
       let rows = 0;
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         for (const byte of chunk) if (byte === 10) rows++;
@@ -119,7 +119,7 @@ async function advanceSequences(client: pg.ClientBase): Promise<void> {
       WHERE s.relkind = 'S' AND n.nspname = 'public'`,
   );
   for (const r of serials.rows) {
-    await client.query(`SELECT setval($1::regclass, coalesce((SELECT max(${ident(r.col)}) FROM ${ident(r.tbl)}), 0) + 1, false)`, [r.seq]);
+    await client.query(`SELECT setval($1::regclass, coalesce((SELECT max(${quoteIdent(r.col)}) FROM ${quoteIdent(r.tbl)}), 0) + 1, false)`, [r.seq]);
   }
 }
 
@@ -151,7 +151,7 @@ export async function restoreBackup(databaseUrl: string, source: Readable): Prom
     const present = await tablesInOrder(client);
     for (const t of header.tables) {
       if (!present.some((p) => p.name === t.name)) throw new RestoreError(`The backup holds table ${t.name}, which this Haven does not have.`);
-      const rows = await client.query(`SELECT 1 FROM ${ident(t.name)} LIMIT 1`);
+      const rows = await client.query(`SELECT 1 FROM ${quoteIdent(t.name)} LIMIT 1`);
       if (rows.rowCount) {
         throw new RestoreError(`The database is not empty (table ${t.name} has rows). Restore only into a new, empty data folder or database.`);
       }
@@ -172,7 +172,7 @@ export async function restoreBackup(databaseUrl: string, source: Readable): Prom
       const name = line.slice(TABLE_MARK.length);
       const table = header.tables.find((t) => t.name === name);
       if (!table) throw new RestoreError(`The backup file is damaged (table ${name} is not in its header).`);
-      const copy = client.query(copyFrom(`COPY ${ident(name)} (${table.columns.map(ident).join(', ')}) FROM STDIN`));
+      const copy = client.query(copyFrom(`COPY ${quoteIdent(name)} (${table.columns.map(quoteIdent).join(', ')}) FROM STDIN`));
       active = copy;
       const finished = once(copy, 'finish');
       finished.catch(() => {}); // awaited below; an abandoned COPY must not surface as unhandled

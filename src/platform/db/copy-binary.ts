@@ -7,11 +7,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { isUuid } from '../ids.ts';
+
+/** A name as an SQL identifier, quoted (for statements Kysely does not build, such as COPY). */
+export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** Microseconds between the Unix epoch and PostgreSQL's (2000-01-01 UTC). */
 const PG_EPOCH_MS = 946_684_800_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One row's fields, in the order of the COPY's column list. Small fields share one buffer; bytes stay their own. */
 export class CopyRow {
@@ -24,7 +27,7 @@ export class CopyRow {
   }
 
   uuid(value: string): this {
-    if (!UUID.test(value)) throw new Error(`copy: not a uuid: ${value.slice(0, 40)}`);
+    if (!isUuid(value)) throw new Error(`copy: not a uuid: ${value.slice(0, 40)}`);
     this.#int32(16);
     this.#ensure(16);
     this.#at += this.#buffer.write(value.replaceAll('-', ''), this.#at, 'hex');
@@ -40,7 +43,10 @@ export class CopyRow {
 
   /** A time as milliseconds since the Unix epoch, or null. */
   timestamptz(ms: number | null): this {
-    if (ms === null) return this.#null();
+    if (ms === null) {
+      this.#int32(-1); // NULL
+      return this;
+    }
     if (!Number.isFinite(ms)) throw new Error(`copy: not a time: ${ms}`);
     this.#int32(8);
     this.#ensure(8);
@@ -69,11 +75,6 @@ export class CopyRow {
   parts(): Uint8Array[] {
     this.#flush();
     return this.#parts;
-  }
-
-  #null(): this {
-    this.#int32(-1);
-    return this;
   }
 
   #int16(n: number) {
@@ -105,7 +106,6 @@ export class CopyRow {
  * transaction it has open. Throws as the server refuses (a constraint, a wrong type): nothing is kept.
  */
 export async function copyRows(client: pg.ClientBase, table: string, columns: readonly string[], rows: readonly CopyRow[]): Promise<void> {
-  const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
   const header = Buffer.alloc(SIGNATURE.length + 8);
   SIGNATURE.copy(header);
   function* pieces() {
@@ -113,6 +113,6 @@ export async function copyRows(client: pg.ClientBase, table: string, columns: re
     for (const row of rows) yield* row.parts();
     yield Buffer.from([0xff, 0xff]); // end of data: a field count of -1
   }
-  const stream = client.query(copyFrom(`COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN (FORMAT binary)`));
+  const stream = client.query(copyFrom(`COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN (FORMAT binary)`));
   await pipeline(Readable.from(pieces(), { objectMode: false }), stream);
 }

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { newId } from '../ids.ts';
 import { type TestHaven, testHaven } from '../testing/harness.ts';
-import { PLACEHOLDER, serialize, splitSql, withValue, writeTogether } from './write-together.ts';
+import { PLACEHOLDER, splitSql, withValue, writeTogether } from './write-together.ts';
 
 let h: TestHaven;
 before(async () => {
@@ -57,13 +57,13 @@ test('several units in one statement each get their own value in every one of th
   assert.deepEqual([by.get(c)?.ref, by.get(c)?.notes], ['R-5', ['also R-5', 'of R-5']]);
 });
 
-test('units turned into JSON ahead of the write are written the same, with their values put in', async () => {
+test('a table a unit has no rows for is left out of that unit only', async () => {
   const [a, b] = [newId(), newId()];
-  const early = serialize([{ table: 'wt_parent', rows: [parentRow(a)] }, { table: 'wt_child', rows: [] }]);
-  assert.deepEqual(early.map((t) => t.table), ['wt_parent'], 'a table with no rows is left out');
-  await writeTogether(h.db, [early, [{ table: 'wt_parent', rows: [parentRow(b)] }]], ['R-9', 'R-10']);
+  await writeTogether(h.db, [[{ table: 'wt_parent', rows: [parentRow(a)] }, { table: 'wt_child', rows: [] }], [{ table: 'wt_parent', rows: [parentRow(b)] }, { table: 'wt_child', rows: [{ id: newId(), parent_id: b, note: `of ${PLACEHOLDER}` }] }]], ['R-9', 'R-10']);
   const refs = await sql<{ id: string; ref: string }>`SELECT id, ref FROM wt_parent WHERE id IN (${a}, ${b})`.execute(h.db);
   assert.deepEqual(Object.fromEntries(refs.rows.map((r) => [r.id, r.ref])), { [a]: 'R-9', [b]: 'R-10' });
+  const notes = await sql<{ parent_id: string; note: string }>`SELECT parent_id, note FROM wt_child WHERE parent_id IN (${a}, ${b})`.execute(h.db);
+  assert.deepEqual(notes.rows, [{ parent_id: b, note: 'of R-10' }]);
 });
 
 test('all or nothing: one bad row in one unit leaves no row of any unit', async () => {

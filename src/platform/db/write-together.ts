@@ -18,29 +18,19 @@ import type { Executor } from './index.ts';
 export const PLACEHOLDER = `{{haven:${randomBytes(12).toString('hex')}}}`;
 
 export type Row = Record<string, unknown>;
-/** One table's rows, as objects or already turned into JSON (the array's contents, without brackets). */
-export type TableRows = { table: string; rows: readonly Row[] } | { table: string; columns: readonly string[]; json: string };
 /** The rows one unit (one report) writes, table by table, in the order the tables are written. */
-export type Unit = readonly TableRows[];
-
-/** Turns a unit's rows into JSON (tables with no rows left out); a table given as JSON stays as it is. */
-export function serialize(unit: Unit): Unit {
-  return unit.flatMap((t) => {
-    if (!('rows' in t)) return [t];
-    const first = t.rows[0];
-    return first ? [{ table: t.table, columns: Object.keys(first), json: JSON.stringify(t.rows).slice(1, -1) }] : [];
-  });
-}
+export type Unit = readonly { table: string; rows: readonly Row[] }[];
 
 /**
  * Writes every unit's rows in one statement. `values[k]`, when given, replaces PLACEHOLDER in every
  * row of unit k (strings and JSON alike). `also` adds further data-modifying statements (a DELETE).
  */
 export async function writeTogether(db: Executor, units: readonly Unit[], values: readonly string[] = [], also: readonly RawBuilder<unknown>[] = []): Promise<void> {
-  // Each value as a whole JSON string (never empty, unlike its content), its quotes taken off in SQL.
-  const given = units.map((_, k) => JSON.stringify(values[k] ?? PLACEHOLDER));
   const ctes = [
-    sql`wt_values AS (SELECT k::int, substr(v, 2, length(v) - 2) AS json FROM ${splitSql(given)} WITH ORDINALITY AS x(v, k))`,
+    valuesSql(
+      'wt_values',
+      units.map((_, k) => values[k] ?? PLACEHOLDER),
+    ),
     ...insertUnitsSql(units, 'wt_values'),
     ...also.map((stmt, i) => sql`${sql.raw(`wt_also${i}`)} AS (${stmt})`),
   ];
@@ -48,19 +38,29 @@ export async function writeTogether(db: Executor, units: readonly Unit[], values
 }
 
 /**
+ * A CTE `name` (k, json) of values given in JS, k from 1: each value as the inside of a JSON string,
+ * what PLACEHOLDER is replaced by (see insertUnitsSql). Each travels as a whole JSON string (never
+ * empty, unlike its content), its quotes taken off in SQL.
+ */
+export function valuesSql(name: string, values: readonly string[]): RawBuilder<unknown> {
+  return sql`${sql.raw(name)} AS (SELECT k::int, substr(v, 2, length(v) - 2) AS json FROM ${splitSql(values.map((v) => JSON.stringify(v)))} WITH ORDINALITY AS x(v, k))`;
+}
+
+/**
  * Common table expressions inserting every unit's rows, one per table. `values` names a CTE with
- * columns (k, json): unit k's PLACEHOLDER becomes its `json` (the value as JSON string content, see
- * `jsonStringContent`), so a value the same statement makes (a number from a counter) can go in.
- * Every unit needs its row in `values`.
+ * columns (k, json) (valuesSql, or one the statement makes: a reference from a counter, as
+ * jsonStringContentSql): unit k's PLACEHOLDER becomes its `json`. Every unit needs its row in `values`.
  */
 export function insertUnitsSql(units: readonly Unit[], values: string, name = 'w'): RawBuilder<unknown>[] {
   const tables = new Map<string, { columns: readonly string[]; json: string[] }>();
   units.forEach((unit, k) => {
-    for (const t of serialize(unit)) {
-      if (!('json' in t)) continue;
+    for (const t of unit) {
+      const first = t.rows[0];
+      if (!first) continue;
       let entry = tables.get(t.table);
-      if (!entry) tables.set(t.table, (entry = { columns: t.columns, json: units.map(() => '') }));
-      entry.json[k] = entry.json[k] ? `${entry.json[k]},${t.json}` : t.json;
+      if (!entry) tables.set(t.table, (entry = { columns: Object.keys(first), json: units.map(() => '') }));
+      const json = JSON.stringify(t.rows).slice(1, -1);
+      entry.json[k] = entry.json[k] ? `${entry.json[k]},${json}` : json;
     }
   });
   return [...tables].map(([table, t], i) => {
@@ -88,10 +88,7 @@ export function splitSql(texts: readonly string[]): RawBuilder<unknown> {
   return sql`string_to_table(${texts.join(SEPARATOR)}::text, ${SEPARATOR}::text)`;
 }
 
-/** A value as the inside of a JSON string (what PLACEHOLDER is replaced by inside row JSON). */
-export const jsonStringContent = (value: string) => JSON.stringify(value).slice(1, -1);
-
-/** The same in SQL, for a value the statement itself makes. */
+/** A value made by the statement as the inside of a JSON string (what PLACEHOLDER is replaced by). */
 export const jsonStringContentSql = (expr: RawBuilder<unknown>) => sql`substr(to_json(${expr})::text, 2, length(to_json(${expr})::text) - 2)`;
 
 /** Puts a value into a JS copy of a row's text (for what is sent after the write). */
